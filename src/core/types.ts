@@ -1,0 +1,86 @@
+/**
+ * The data model every stage shares: one {@link DataBatch} per scrape window, holding one
+ * {@link MetricSet} per entity (node, system container, pod, container, namespace, cluster,
+ * workload). Shapes follow Heapster's `metrics/core/types.go` (heapster-reference §2.1).
+ *
+ * Numbers: every value is a JavaScript number. Integer metrics hold integral numbers, which
+ * are exact up to 2^53 (≈ 104 days of one core in nanoseconds; larger counters lose only the
+ * last few nanoseconds, far below what a rate can resolve). Heapster used int64/float64.
+ *
+ * Times: milliseconds since the Unix epoch; `0` means "unknown" (Heapster's zero time).
+ *
+ * @module
+ */
+
+/** How a value evolves between scrapes (Heapster `MetricType`). */
+export type MetricType = 'cumulative' | 'gauge' | 'delta';
+
+/** Whether a value is an integer or a float (Heapster `ValueType`: int64 | float). */
+export type ValueType = 'int64' | 'float';
+
+/** One value of one metric in one set. */
+export interface MetricValue {
+  /** The number. Integral when {@link valueType} is `int64`. */
+  value: number;
+  valueType: ValueType;
+  metricType: MetricType;
+}
+
+/** A metric that carries its own labels (filesystem per `resource_id`, accelerators, disk IO). */
+export interface LabeledMetric extends MetricValue {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** Everything known about one entity in one batch. */
+export interface MetricSet {
+  /** Set labels (`type`, `nodename`, `pod_name`, ...), see `core/labels.ts`. */
+  labels: Record<string, string>;
+  /** Unlabeled metrics by name. */
+  metricValues: Map<string, MetricValue>;
+  /** Labeled metrics; several instances of one name may coexist with different labels. */
+  labeledMetrics: LabeledMetric[];
+  /** Start of the entity and of its counters (container/pod start, node boot), ms; 0 = unknown. */
+  collectionStartTime: number;
+  /** When the kubelet sampled these stats, ms; 0 = unknown. */
+  scrapeTime: number;
+  /** Pod start time from the API server, ms; 0 = unknown. */
+  entityCreateTime: number;
+}
+
+/** One scrape window's worth of metric sets, keyed by metric-set key (`core/keys.ts`). */
+export interface DataBatch {
+  /** End of the scrape window, ms (Heapster's batch timestamp). */
+  timestamp: number;
+  metricSets: Map<string, MetricSet>;
+}
+
+/** Creates an empty metric set with the given labels. */
+export function createMetricSet(
+  labels: Record<string, string>,
+  times: { collectionStartTime?: number; scrapeTime?: number } = {},
+): MetricSet {
+  return {
+    labels,
+    metricValues: new Map(),
+    labeledMetrics: [],
+    collectionStartTime: times.collectionStartTime ?? 0,
+    scrapeTime: times.scrapeTime ?? 0,
+    entityCreateTime: 0,
+  };
+}
+
+/** An integer gauge value (requests, limits, usage in bytes). */
+export function intGauge(value: number): MetricValue {
+  return { value: Math.trunc(value), valueType: 'int64', metricType: 'gauge' };
+}
+
+/** An integer cumulative value (counters). */
+export function intCumulative(value: number): MetricValue {
+  return { value: Math.trunc(value), valueType: 'int64', metricType: 'cumulative' };
+}
+
+/** A float gauge value (rates, utilisation ratios). */
+export function floatGauge(value: number): MetricValue {
+  return { value, valueType: 'float', metricType: 'gauge' };
+}

@@ -1,0 +1,26 @@
+/**
+ * The sources' closed error vocabulary. Callers branch on `code`, never on message text.
+ *
+ * @module
+ */
+
+/** Why one node produced no data. */
+export type SourceErrorCode =
+  | 'malformed' // body is not valid JSON / Prometheus text, or has the wrong shape
+  | 'too_large' // body exceeded the size cap
+  | 'http_status' // kubelet answered with a non-200 status
+  | 'timeout' // per-node timeout or the cycle deadline passed
+  | 'connection'; // connection refused, reset, DNS, TLS
+
+/** A failure of one node's scrape or decode, with context. */
+export class SourceError extends Error {
+  override readonly name = 'SourceError';
+  constructor(
+    readonly code: SourceErrorCode,
+    message: string,
+    /** Node name, URL, field path, HTTP status: whatever locates the problem. */
+    readonly context: Readonly<Record<string, string | number>> = {},
+  ) {
+    super(message);
+  }
+}
