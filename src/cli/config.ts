@@ -1,0 +1,81 @@
+/**
+ * Step four of flag handling: validated flags → one runtime config. Source and sink URIs are
+ * parsed here by their own stages' parsers, so every problem is reported at start-up, together.
+ *
+ * @module
+ */
+import { parseDuration } from '../core/duration.js';
+import { parseKubeSourceUri, type KubeSourceConfig } from '../kube/config.js';
+import { parseSimUri, type SimStartOptions } from '../sim/index.js';
+import { parseSinkUri, type SinkSpec } from '../sinks/factory.js';
+import { defaultSource, validateFlags, type FlagProblem, type Flags } from './flags.js';
+
+/** Where metrics come from. */
+export type SourceConfig =
+  | { kind: 'kubernetes'; uri: string; kube: KubeSourceConfig; sim?: undefined }
+  | { kind: 'sim'; uri: string; sim: SimStartOptions; kube?: undefined };
+
+/** Everything `runHeapgraph` needs, in units. */
+export interface HeapgraphConfig {
+  source: SourceConfig;
+  sinks: SinkSpec[];
+  resolutionMs: number;
+  port: number;
+  listenIp: string;
+  exportTimeoutMs: number;
+  labelSeparator: string;
+  ignoreLabels: string[];
+  storeLabels: string[];
+  disableMetricSink: boolean;
+  retentionMs: number;
+  logLevel: string;
+}
+
+/** Either a config or every problem found. */
+export type ConfigResult = { ok: true; config: HeapgraphConfig } | { ok: false; problems: FlagProblem[] };
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parseSource(uri: string, problems: FlagProblem[]): SourceConfig | undefined {
+  try {
+    if (uri.startsWith('sim:')) return { kind: 'sim', uri, sim: parseSimUri(uri) };
+    return { kind: 'kubernetes', uri, kube: parseKubeSourceUri(uri) };
+  } catch (error) {
+    problems.push({ flag: '--source', message: message(error) });
+    return undefined;
+  }
+}
+
+/** Validates `flags` and converts them; reports every problem at once. */
+export function toConfig(flags: Flags): ConfigResult {
+  const problems = validateFlags(flags);
+  const source = parseSource(flags.source[0] ?? defaultSource, problems);
+  const sinks: SinkSpec[] = [];
+  for (const uri of flags.sink) {
+    try {
+      sinks.push(parseSinkUri(uri));
+    } catch (error) {
+      problems.push({ flag: '--sink', message: message(error) });
+    }
+  }
+  if (problems.length > 0 || !source) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      source,
+      sinks,
+      resolutionMs: parseDuration(flags.metricResolution),
+      port: Number(flags.heapsterPort),
+      listenIp: flags.listenIp,
+      exportTimeoutMs: parseDuration(flags.sinkExportDataTimeout),
+      labelSeparator: flags.labelSeparator,
+      ignoreLabels: flags.ignoreLabel,
+      storeLabels: flags.storeLabel,
+      disableMetricSink: flags.disableMetricSink,
+      retentionMs: parseDuration(flags.modelRetention),
+      logLevel: flags.logLevel,
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Command-line flags in four steps (style rule 5): {@link defaultFlags} → {@link parseFlags}
+ * (binding, `-` and `_` interchangeable as in Heapster's pflag setup) → {@link validateFlags}
+ * (every problem at once, each naming its flag) → `toConfig` in `config.ts`.
+ *
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../core/duration.js';
+
+/** Every flag's value after parsing, before validation. */
+export interface Flags {
+  source: string[];
+  sink: string[];
+  metricResolution: string;
+  heapsterPort: string;
+  listenIp: string;
+  sinkExportDataTimeout: string;
+  labelSeparator: string;
+  ignoreLabel: string[];
+  storeLabel: string[];
+  disableMetricSink: boolean;
+  modelRetention: string;
+  logLevel: string;
+  version: boolean;
+  help: boolean;
+}
+
+/** The embedded simulated cluster `npm start` runs against when no `--source` is given. */
+export const defaultSource = 'sim:?nodes=20&podsPerNode=30&seed=1';
+
+/** Defaults, as Heapster's where Heapster had the flag. */
+export const defaultFlags: Readonly<Flags> = {
+  source: [],
+  sink: [],
+  metricResolution: '60s',
+  heapsterPort: '8082',
+  listenIp: '',
+  sinkExportDataTimeout: '20s',
+  labelSeparator: ',',
+  ignoreLabel: [],
+  storeLabel: [],
+  disableMetricSink: false,
+  modelRetention: '15m',
+  logLevel: 'info',
+  version: false,
+  help: false,
+};
+
+/** One line per flag for `--help`. */
+export const flagHelp: ReadonlyArray<[string, string]> = [
+  ['--source=URI', `metrics source: kubernetes:<url>?opts, kubernetes.summary_api:<url>?opts or sim:?nodes=N&podsPerNode=M&seed=S (default ${defaultSource})`],
+  ['--sink=URI', 'sink, repeatable: log, metric'],
+  ['--metric_resolution=DUR', 'scrape interval, Go duration, at least 1s (default 60s)'],
+  ['--heapster_port=PORT', 'port of the APIs, alias --port (default 8082)'],
+  ['--listen_ip=IP', 'address to bind (default all interfaces)'],
+  ['--sink_export_data_timeout=DUR', 'longest one sink export may take (default 20s)'],
+  ['--label_separator=SEP', 'separator of the joined `labels` label (default ,)'],
+  ['--ignore_label=KEYS', 'label keys left out of `labels`, repeatable or comma list'],
+  ['--store_label=KEYS', 'labels copied into their own label (name or newName=name), repeatable or comma list'],
+  ['--disable_metric_sink', 'do not keep the in-memory model (disables the model API)'],
+  ['--model_retention=DUR', 'how long the model keeps every metric (default 15m)'],
+  ['--log_level=LEVEL', 'trace, debug, info, warn, error (default info)'],
+  ['--version', 'print the version and exit'],
+];
+
+/** A flag problem: which flag, what is wrong. */
+export interface FlagProblem {
+  flag: string;
+  message: string;
+}
+
+/** Thrown by {@link parseFlags} for unknown flags or missing values. */
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+  constructor(readonly problems: readonly FlagProblem[]) {
+    super(problems.map((p) => `${p.flag}: ${p.message}`).join('\n'));
+  }
+}
+
+const options = {
+  source: { type: 'string', multiple: true },
+  sink: { type: 'string', multiple: true },
+  'metric-resolution': { type: 'string' },
+  'heapster-port': { type: 'string' },
+  port: { type: 'string' },
+  'listen-ip': { type: 'string' },
+  'sink-export-data-timeout': { type: 'string' },
+  'label-separator': { type: 'string' },
+  'ignore-label': { type: 'string', multiple: true },
+  'store-label': { type: 'string', multiple: true },
+  'disable-metric-sink': { type: 'boolean' },
+  'model-retention': { type: 'string' },
+  'log-level': { type: 'string' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `--metric_resolution=1s` → `--metric-resolution=1s`: only the name part is normalised. */
+function normaliseArg(arg: string): string {
+  if (!arg.startsWith('--')) return arg;
+  const eq = arg.indexOf('=');
+  const name = eq === -1 ? arg : arg.slice(0, eq);
+  return name.replaceAll('_', '-') + (eq === -1 ? '' : arg.slice(eq));
+}
+
+function splitList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** Binds argv to {@link Flags}; throws {@link FlagError} for unknown flags and positional arguments. */
+export function parseFlags(argv: readonly string[]): Flags {
+  let values: Record<string, unknown>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv.map(normaliseArg), options, strict: true, allowPositionals: true }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FlagError([{ flag: /'(--?[^' ]+)/.exec(message)?.[1] ?? 'flags', message }]);
+  }
+  if (positionals.length > 0) {
+    throw new FlagError([{ flag: positionals[0]!, message: 'unexpected argument (flags look like --name=value)' }]);
+  }
+  const str = (name: string, fallback: string) => (values[name] as string | undefined) ?? fallback;
+  return {
+    source: (values.source as string[] | undefined) ?? [],
+    sink: (values.sink as string[] | undefined) ?? [],
+    metricResolution: str('metric-resolution', defaultFlags.metricResolution),
+    heapsterPort: str('heapster-port', str('port', defaultFlags.heapsterPort)),
+    listenIp: str('listen-ip', defaultFlags.listenIp),
+    sinkExportDataTimeout: str('sink-export-data-timeout', defaultFlags.sinkExportDataTimeout),
+    labelSeparator: str('label-separator', defaultFlags.labelSeparator),
+    ignoreLabel: splitList(values['ignore-label'] as string[] | undefined),
+    storeLabel: splitList(values['store-label'] as string[] | undefined),
+    disableMetricSink: (values['disable-metric-sink'] as boolean | undefined) ?? false,
+    modelRetention: str('model-retention', defaultFlags.modelRetention),
+    logLevel: str('log-level', defaultFlags.logLevel),
+    version: (values.version as boolean | undefined) ?? false,
+    help: (values.help as boolean | undefined) ?? false,
+  };
+}
+
+function durationProblem(flag: string, text: string, minMs: number, problems: FlagProblem[]): void {
+  try {
+    const ms = parseDuration(text);
+    if (ms < minMs) problems.push({ flag, message: `must be at least ${minMs / 1000}s, got "${text}"` });
+  } catch {
+    problems.push({ flag, message: `not a duration: "${text}" (use e.g. 30s, 1m30s, 500ms)` });
+  }
+}
+
+/** Every problem with `flags`, each naming its flag; empty when they are usable. */
+export function validateFlags(flags: Flags): FlagProblem[] {
+  const problems: FlagProblem[] = [];
+  if (flags.source.length > 1) problems.push({ flag: '--source', message: `Wrong number of sources specified: exactly one is allowed, got ${flags.source.length}` });
+  durationProblem('--metric_resolution', flags.metricResolution, 1_000, problems);
+  durationProblem('--sink_export_data_timeout', flags.sinkExportDataTimeout, 1, problems);
+  durationProblem('--model_retention', flags.modelRetention, 1_000, problems);
+  const port = Number(flags.heapsterPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ flag: '--heapster_port', message: `not a port number: "${flags.heapsterPort}"` });
+  if (flags.labelSeparator === '') problems.push({ flag: '--label_separator', message: 'must not be empty' });
+  for (const entry of flags.storeLabel) {
+    if (!/^([^=]+=)?[^=]+$/.test(entry)) problems.push({ flag: '--store_label', message: `expected name or newName=name, got "${entry}"` });
+  }
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(flags.logLevel)) {
+    problems.push({ flag: '--log_level', message: `unknown level "${flags.logLevel}"` });
+  }
+  return problems;
+}

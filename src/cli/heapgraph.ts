@@ -1,0 +1,174 @@
+/**
+ * The composition root: the only place where stage implementations meet. Builds the pipeline
+ * from a {@link HeapgraphConfig}, starts it, and returns a handle that stops it in order
+ * (stop ticking → flush sinks → stop informers → close the HTTP server → stop the simulator).
+ *
+ * @module
+ */
+import type { Logger } from '../core/log.js';
+import { createManager, type Manager } from '../core/manager.js';
+import type { DataBatch } from '../core/types.js';
+import { handleHealthz } from '../api/rest/healthz.js';
+import { startHttpServer, type HttpServerHandle, type RouteHandler } from '../api/server.js';
+import { buildKubeConfig, parseKubeSourceUri, type KubeSourceConfig } from '../kube/config.js';
+import { createKubeInformers, type KubeInformers } from '../kube/informers.js';
+import { nodeTargets } from '../kube/nodes.js';
+import { createProcessors } from '../processors/pipeline.js';
+import { startSimCluster, type RunningSimCluster } from '../sim/index.js';
+import { createLogSink } from '../sinks/log.js';
+import { createSinkManager, type SinkManager } from '../sinks/manager.js';
+import { createMetricSink } from '../sinks/metric.js';
+import type { Sink } from '../sinks/types.js';
+import { createKubeletClient } from '../sources/kubelet/client.js';
+import { createKubeletSourceManager, type KubeletSourceManager } from '../sources/kubelet/manager.js';
+import type { NodeScrapeStatus, ScrapeOutcome } from '../sources/types.js';
+import { createModelStore } from '../store/modelStore.js';
+import type { ModelStore } from '../store/types.js';
+import type { HeapgraphConfig } from './config.js';
+
+/** A running Heapgraph. */
+export interface Heapgraph {
+  /** Base URL of the APIs. */
+  readonly url: string;
+  /** The model store, absent with `--disable_metric_sink`. */
+  readonly store: ModelStore | undefined;
+  readonly manager: Manager;
+  readonly sources: KubeletSourceManager;
+  readonly informers: KubeInformers;
+  readonly sinks: SinkManager;
+  /** The embedded simulated cluster, when the source is `sim:`. */
+  readonly sim: RunningSimCluster | undefined;
+  /** The newest processed batch (what healthz checks). */
+  latestBatch(): DataBatch | undefined;
+  /** Stops everything in order; idempotent. */
+  stop(): Promise<void>;
+}
+
+async function resolveKubeSource(config: HeapgraphConfig): Promise<{ kube: KubeSourceConfig; sim?: RunningSimCluster }> {
+  const { source } = config;
+  if (source.kind === 'kubernetes') return { kube: source.kube };
+  // Embedded: a free kubelet port unless one was asked for, so two instances never collide.
+  const sim = await startSimCluster({ kubeletPort: 0, ...source.sim });
+  const kube = parseKubeSourceUri(`kubernetes:${sim.apiUrl}?inClusterConfig=false&kubeletPort=${sim.kubeletPort}`);
+  return { kube, sim };
+}
+
+function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, logger: Logger): Sink[] {
+  const sinks: Sink[] = store ? [createMetricSink(store)] : [];
+  for (const spec of config.sinks) {
+    if (spec.kind === 'log') sinks.push(createLogSink(logger.child({ sink: 'log' })));
+    // `--sink=metric` names the in-memory store, which exists unless disabled.
+  }
+  return sinks;
+}
+
+/** Logs a node's scrape outcome when it changes, not every cycle. */
+function createScrapeLogger(logger: Logger): (status: NodeScrapeStatus) => void {
+  const last = new Map<string, ScrapeOutcome>();
+  return (status) => {
+    const previous = last.get(status.nodeName);
+    if (previous === status.outcome) return;
+    last.set(status.nodeName, status.outcome);
+    // A first success is the normal case and is not logged: 5,000 nodes would mean 5,000 lines.
+    if (status.outcome === 'ok') {
+      if (previous !== undefined) logger.info({ node: status.nodeName, url: status.url, was: previous }, 'node scrape recovered');
+    } else logger.warn({ node: status.nodeName, url: status.url, outcome: status.outcome, error: status.error }, 'node scrape failed');
+  };
+}
+
+/** Builds and starts Heapgraph. Resolves once the HTTP server listens and the caches synced. */
+export async function runHeapgraph(config: HeapgraphConfig, logger: Logger): Promise<Heapgraph> {
+  const { kube, sim } = await resolveKubeSource(config);
+  const kubeConfig = buildKubeConfig(kube);
+  const informers = createKubeInformers({ kubeConfig, logger: logger.child({ stage: 'kube' }) });
+  const token = kubeConfig.getCurrentUser()?.token;
+  const cluster = kubeConfig.getCurrentCluster();
+  const client = createKubeletClient({
+    https: kube.kubeletHttps,
+    // Heapster verified kubelet certificates only against a configured CA.
+    insecureSkipVerify: kube.insecure || !cluster?.caData && !cluster?.caFile,
+    ...(token ? { bearerToken: token } : {}),
+  });
+  const logScrape = createScrapeLogger(logger.child({ stage: 'scrape' }));
+  const sources = createKubeletSourceManager({
+    nodes: () =>
+      nodeTargets(informers.listers.listNodes(), { kubeletPort: kube.kubeletPort, hostIdAnnotation: kube.hostIdAnnotation }).targets.map(
+        (a) => ({ node: { nodeName: a.nodeName, hostname: a.hostname, hostId: a.hostId }, host: a.ip, port: a.port }),
+      ),
+    endpoint: kube.endpoint,
+    client,
+    deadlineMs: Math.min(20_000, config.resolutionMs),
+    perNodeTimeoutMs: Math.min(10_000, config.resolutionMs),
+    onNodeScraped: logScrape,
+  });
+  const processors = createProcessors({
+    listers: informers.listers,
+    labelSeparator: config.labelSeparator,
+    ignoreLabels: config.ignoreLabels,
+    storeLabels: config.storeLabels,
+  });
+  const store = config.disableMetricSink ? undefined : createModelStore({ retentionMs: config.retentionMs });
+  const sinkLogger = logger.child({ stage: 'sinks' });
+  const sinks = createSinkManager({
+    sinks: createSinks(config, store, logger),
+    exportTimeoutMs: config.exportTimeoutMs,
+    onExport: (e) => {
+      if (e.outcome !== 'ok') sinkLogger.warn({ sink: e.sink, outcome: e.outcome, err: e.error }, 'Failed to push data to sink');
+    },
+  });
+  let latest: DataBatch | undefined;
+  const cycleLogger = logger.child({ stage: 'manager' });
+  const manager = createManager({
+    source: sources,
+    processors,
+    exportBatch: (batch) => {
+      latest = batch;
+      sinks.exportData(batch);
+    },
+    resolutionMs: config.resolutionMs,
+    logger: cycleLogger,
+    onCycle: (r) => {
+      const failed = r.statuses.filter((s) => s.outcome !== 'ok').length;
+      cycleLogger.debug({ window: new Date(r.window.endMs).toISOString(), sets: r.sets, nodes: r.statuses.length, failed, scrapeMs: Math.round(r.scrapeMs), processMs: Math.round(r.processMs) }, 'batch processed');
+    },
+  });
+  const reader = { latestBatch: () => latest };
+  const healthz: RouteHandler = (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    if (path !== '/healthz' && path !== '/healthz/healthz') return false;
+    handleHealthz(req, res, reader, Date.now());
+    return true;
+  };
+  let http: HttpServerHandle | undefined;
+  try {
+    http = await startHttpServer({ listenIp: config.listenIp, port: config.port, handlers: [healthz], logger });
+    await informers.start();
+  } catch (error) {
+    await Promise.allSettled([http?.close(), informers.stop(), sim?.close()]);
+    throw error;
+  }
+  manager.start();
+  const server = http;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    store,
+    manager,
+    sources,
+    informers,
+    sinks,
+    sim,
+    latestBatch: () => latest,
+    stop() {
+      stopping ??= (async () => {
+        await manager.stop();
+        await sinks.stop(config.exportTimeoutMs);
+        await informers.stop();
+        client.close();
+        await server.close();
+        await sim?.close();
+      })();
+      return stopping;
+    },
+  };
+}

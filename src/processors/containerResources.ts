@@ -1,0 +1,49 @@
+/**
+ * Request and limit metrics of one container spec (heapster-reference §4.2), as Heapster
+ * master's `updateContainerResourcesAndLimits` wrote them: CPU in millicores, everything else
+ * in base units (`Value()`, rounded up), all int64 gauges.
+ *
+ * @module
+ */
+import type { V1Container } from '@kubernetes/client-node';
+import { parseIntQuantity, parseMilliQuantity } from '../core/quantity.js';
+import { intGauge, type MetricSet } from '../core/types.js';
+
+/** Resources that always get a request and a limit metric (0 when absent from the spec). */
+const primaryResources: ReadonlyArray<{ resource: string; prefix: string }> = [
+  { resource: 'cpu', prefix: 'cpu' },
+  { resource: 'memory', prefix: 'memory' },
+  { resource: 'ephemeral-storage', prefix: 'ephemeral_storage' },
+];
+const primaryNames: ReadonlySet<string> = new Set(primaryResources.map((r) => r.resource));
+
+/**
+ * Writes `cpu|memory|ephemeral_storage/request|limit` (0 when absent) and `<resource>/request`
+ * for every other requested resource (e.g. `nvidia.com/gpu/request`; other limits are not
+ * emitted) into `metricSet`. A quantity that does not parse counts as absent and is reported
+ * to `onInvalid` with its resource name.
+ */
+export function setContainerResources(metricSet: MetricSet, container: V1Container, onInvalid: (resource: string) => void): void {
+  const requests = container.resources?.requests ?? {};
+  const limits = container.resources?.limits ?? {};
+  const read = (list: Record<string, string>, resource: string): number => {
+    if (!Object.hasOwn(list, resource)) return 0;
+    const value = resource === 'cpu' ? parseMilliQuantity(list[resource]) : parseIntQuantity(list[resource]);
+    if (value === undefined) onInvalid(resource);
+    return value ?? 0;
+  };
+
+  for (const { resource, prefix } of primaryResources) {
+    metricSet.metricValues.set(`${prefix}/request`, intGauge(read(requests, resource)));
+    metricSet.metricValues.set(`${prefix}/limit`, intGauge(read(limits, resource)));
+  }
+  for (const resource of Object.keys(requests)) {
+    if (primaryNames.has(resource)) continue;
+    const value = parseIntQuantity(requests[resource]);
+    if (value === undefined) {
+      onInvalid(resource);
+      continue;
+    }
+    metricSet.metricValues.set(`${resource}/request`, intGauge(value));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The processors' closed vocabulary: errors that drop a batch ({@link ProcessorError}) and
+ * skips that only cost one set or one metric ({@link ProcessorSkip}). Callers branch on
+ * `code` / `reason`, never on message text.
+ *
+ * @module
+ */
+
+/** Why a batch was dropped (or the pipeline could not be built). */
+export type ProcessorErrorCode =
+  | 'value_type_mismatch' // an aggregator met int and float values of one metric where Heapster failed the batch
+  | 'invalid_option' // createProcessors / a factory got an unusable option
+  | 'processor_failed'; // a processor threw something that is not a ProcessorError
+
+/** A processor failure; the batch it was processing is not exported. */
+export class ProcessorError extends Error {
+  override readonly name = 'ProcessorError';
+  constructor(
+    readonly code: ProcessorErrorCode,
+    message: string,
+    /** Processor name, metric-set key, metric name, option name: whatever locates the problem. */
+    readonly context: Readonly<Record<string, string | number>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The batch-dropping error of the aggregators whose Heapster counterparts failed on a value-type
+ * mismatch (namespace, node and cluster aggregators).
+ */
+export function typeMismatch(processor: string, key: string, metric: string): ProcessorError {
+  return new ProcessorError('value_type_mismatch', `${processor}: ${metric} of ${key} has a different value type than its aggregate`, {
+    processor,
+    key,
+    metric,
+  });
+}
+
+/** Why a processor left one set or one metric alone (the batch itself goes on). */
+export type SkipReason =
+  | 'out_of_order_batch' // rate calculator: batch timestamp not after the previous batch's
+  | 'counter_decrease' // rate calculator: counter went down with an unchanged start time
+  | 'value_type_mismatch' // aggregator: int and float values of one metric; not summed
+  | 'missing_labels' // set lacks `namespace_name` / `pod_name` it needs
+  | 'pod_not_found' // pod not in the pod lister
+  | 'namespace_not_found' // namespace not in the namespace lister
+  | 'node_set_not_found' // node aggregator: the pod's node has no set in the batch
+  | 'invalid_quantity'; // a resource quantity in a spec or node status did not parse
+
+/** One skip, reported to {@link SkipListener} for counting. */
+export interface ProcessorSkip {
+  /** Processor name (`rate calculator`, `pod_aggregator`, ...). */
+  processor: string;
+  reason: SkipReason;
+  /** Metric-set key the skip concerns. */
+  key: string;
+  /** Metric name, when the skip concerns one metric (or a resource name for quantities). */
+  metric?: string;
+}
+
+/** Receives every skip; wired to counters by whoever builds the pipeline. */
+export type SkipListener = (skip: ProcessorSkip) => void;
+
+/** The listener used when none is given. */
+export const ignoreSkips: SkipListener = () => {};

@@ -1,0 +1,56 @@
+/**
+ * The namespace aggregator (heapster-reference §4.5): sums the six namespace metrics of every
+ * pod set into its `namespace:<ns>` set, created on first use with the pod's `namespace_id`.
+ *
+ * @module
+ */
+import { MetricSetType, namespaceKey } from '../core/keys.js';
+import { Label } from '../core/labels.js';
+import { namespaceAggregatedMetrics } from '../core/metrics.js';
+import { createMetricSet, type MetricSet } from '../core/types.js';
+import { sumMetrics } from './aggregate.js';
+import { ignoreSkips, typeMismatch, type SkipListener } from './errors.js';
+import type { Processor } from './types.js';
+
+/** Options of {@link createNamespaceAggregator}. */
+export interface NamespaceAggregatorOptions {
+  /** Receives pod sets without `namespace_name`. @default ignore */
+  onSkip?: SkipListener;
+}
+
+const name = 'namespace_aggregator';
+
+/**
+ * Creates the namespace aggregator. A value-type mismatch throws
+ * `ProcessorError('value_type_mismatch')`, dropping the batch as Heapster did.
+ */
+export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAggregatorOptions = {}): Processor {
+  return {
+    name,
+    process(batch) {
+      const created = new Map<string, MetricSet>();
+      for (const [key, pod] of batch.metricSets) {
+        if (pod.labels[Label.Type] !== MetricSetType.Pod) continue;
+        const namespace = pod.labels[Label.NamespaceName];
+        if (namespace === undefined) {
+          onSkip({ processor: name, reason: 'missing_labels', key });
+          continue;
+        }
+        const targetKey = namespaceKey(namespace);
+        let target = batch.metricSets.get(targetKey) ?? created.get(targetKey);
+        if (target === undefined) {
+          target = createMetricSet({
+            [Label.Type]: MetricSetType.Namespace,
+            [Label.NamespaceName]: namespace,
+            [Label.NamespaceId]: pod.labels[Label.NamespaceId] ?? '',
+          });
+          created.set(targetKey, target);
+        }
+        const [mismatch] = sumMetrics(pod, target, namespaceAggregatedMetrics);
+        if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+      }
+      for (const [key, namespace] of created) batch.metricSets.set(key, namespace);
+      return batch;
+    },
+  };
+}

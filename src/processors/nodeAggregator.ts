@@ -1,0 +1,45 @@
+/**
+ * The node aggregator (heapster-reference §4.6): sums pods' requests and limits into the set
+ * of the node they run on. It never creates node sets.
+ *
+ * @module
+ */
+import { MetricSetType, nodeKey } from '../core/keys.js';
+import { Label } from '../core/labels.js';
+import { nodeAggregatedMetrics } from '../core/metrics.js';
+import { sumMetrics } from './aggregate.js';
+import { ignoreSkips, typeMismatch, type SkipListener } from './errors.js';
+import type { Processor } from './types.js';
+
+/** Options of {@link createNodeAggregator}. */
+export interface NodeAggregatorOptions {
+  /** Receives pods whose node has no set in the batch. @default ignore */
+  onSkip?: SkipListener;
+}
+
+const name = 'node_aggregator';
+
+/**
+ * Creates the node aggregator. Pods without `nodename` are skipped silently; a value-type
+ * mismatch throws `ProcessorError('value_type_mismatch')` as Heapster's `aggregate` did.
+ */
+export function createNodeAggregator({ onSkip = ignoreSkips }: NodeAggregatorOptions = {}): Processor {
+  return {
+    name,
+    process(batch) {
+      for (const [key, pod] of batch.metricSets) {
+        if (pod.labels[Label.Type] !== MetricSetType.Pod) continue;
+        const nodeName = pod.labels[Label.NodeName] ?? '';
+        if (nodeName === '') continue;
+        const node = batch.metricSets.get(nodeKey(nodeName));
+        if (node === undefined) {
+          onSkip({ processor: name, reason: 'node_set_not_found', key });
+          continue;
+        }
+        const [mismatch] = sumMetrics(pod, node, nodeAggregatedMetrics);
+        if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+      }
+      return batch;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The workload aggregator (Heapgraph's own; Heapster had none): sums the six namespace metrics
+ * of pod sets into one set per owning workload (Deployment, StatefulSet, DaemonSet, Job,
+ * CronJob, bare ReplicaSet), keyed `namespace:<ns>/<kind>:<name>`.
+ *
+ * @module
+ */
+import { MetricSetType, workloadKey } from '../core/keys.js';
+import { Label } from '../core/labels.js';
+import { namespaceAggregatedMetrics } from '../core/metrics.js';
+import { createMetricSet, type MetricSet } from '../core/types.js';
+import { sumMetrics } from './aggregate.js';
+import { ignoreSkips, type SkipListener } from './errors.js';
+import type { OwnerLister, PodLister, Processor } from './types.js';
+import { resolveWorkload } from './workloadResolver.js';
+
+/** Options of {@link createWorkloadAggregator}. */
+export interface WorkloadAggregatorOptions {
+  podLister: PodLister;
+  ownerLister: OwnerLister;
+  /** Receives pods missing from the lister and value-type mismatches. @default ignore */
+  onSkip?: SkipListener;
+}
+
+const name = 'workload_aggregator';
+
+/**
+ * Creates the workload aggregator. Pods without a controller owner belong to no workload.
+ * A value-type mismatch skips that metric of that pod (the namespace aggregator, which sees
+ * the same pods first, is the one that drops the batch).
+ */
+export function createWorkloadAggregator({ podLister, ownerLister, onSkip = ignoreSkips }: WorkloadAggregatorOptions): Processor {
+  return {
+    name,
+    process(batch) {
+      const created = new Map<string, MetricSet>();
+      for (const [key, podSet] of batch.metricSets) {
+        if (podSet.labels[Label.Type] !== MetricSetType.Pod) continue;
+        const namespace = podSet.labels[Label.NamespaceName];
+        const podName = podSet.labels[Label.PodName];
+        if (namespace === undefined || podName === undefined) {
+          onSkip({ processor: name, reason: 'missing_labels', key });
+          continue;
+        }
+        const pod = podLister.getPod(namespace, podName);
+        if (pod === undefined) {
+          onSkip({ processor: name, reason: 'pod_not_found', key });
+          continue;
+        }
+        const workload = resolveWorkload(pod, ownerLister);
+        if (workload === undefined) continue;
+
+        const targetKey = workloadKey(namespace, workload.kind, workload.name);
+        let target = created.get(targetKey);
+        if (target === undefined) {
+          target = createMetricSet({
+            [Label.Type]: MetricSetType.Workload,
+            [Label.NamespaceName]: namespace,
+            [Label.NamespaceId]: podSet.labels[Label.NamespaceId] ?? '',
+            [Label.WorkloadKind]: workload.kind,
+            [Label.WorkloadName]: workload.name,
+          });
+          created.set(targetKey, target);
+        }
+        for (const metric of sumMetrics(podSet, target, namespaceAggregatedMetrics)) {
+          onSkip({ processor: name, reason: 'value_type_mismatch', key, metric });
+        }
+      }
+      for (const [key, workload] of created) batch.metricSets.set(key, workload);
+      return batch;
+    },
+  };
+}

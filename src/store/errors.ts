@@ -1,0 +1,33 @@
+/**
+ * The store's closed error vocabulary. Callers branch on `code`, never on message text.
+ *
+ * @module
+ */
+
+/** Why the store refused a call. */
+export type StoreErrorCode =
+  | 'invalid_option' // createModelStore options or aggregate options out of range
+  | 'invalid_batch' // write() got something that is not a DataBatch
+  | 'invalid_range' // a time bound is not a finite number
+  | 'unknown_aggregation'; // an aggregation name outside AggregationName
+
+/** A refused store call, with the field and the value received. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    /** Field name and received value. */
+    readonly context: Readonly<Record<string, string | number>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** How a received value is described in error messages ('array' and 'null' told apart). */
+export function describeReceived(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}

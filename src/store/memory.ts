@@ -1,0 +1,51 @@
+/**
+ * Estimates of JavaScript object sizes for `memoryBytes()`. Typed arrays are counted exactly by
+ * their callers; objects, Maps and strings here with costs of 64-bit V8 without pointer
+ * compression (Node's default): 8-byte slots, object headers of 24–32 bytes, one-byte strings.
+ * They are estimates, checked against heap growth by bench/store-write.ts.
+ *
+ * @module
+ */
+import type { DataBatch, MetricSet } from '../core/types.js';
+
+/** Header of a plain object with in-object properties. */
+export const objectHeaderBytes = 32;
+/** One property (in-object or dictionary slot). */
+export const propertyBytes = 8;
+/** A Map: JSMap plus its OrderedHashMap header. */
+export const mapHeaderBytes = 80;
+/** One Map entry: key, value, chain link, plus its share of the bucket table. */
+export const mapEntryBytes = 32;
+/** A string's header (one-byte characters follow). */
+const stringHeaderBytes = 24;
+/** A boxed double (a number field that is not a small integer). */
+const heapNumberBytes = 16;
+
+/** A string of `length` one-byte characters. */
+export function stringBytes(length: number): number {
+  return stringHeaderBytes + ((length + 7) & ~7);
+}
+
+/** A labels object and its value strings (keys are shared catalogue constants). */
+export function labelsBytes(labels: Readonly<Record<string, string>>): number {
+  let bytes = objectHeaderBytes;
+  for (const key in labels) bytes += propertyBytes + stringBytes(labels[key]!.length);
+  return bytes;
+}
+
+function metricSetBytes(key: string, set: MetricSet): number {
+  // MetricSet object (6 fields), its key string, labels, the values Map and its MetricValue objects.
+  let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 6 * propertyBytes + labelsBytes(set.labels);
+  const valueObjectBytes = objectHeaderBytes + 3 * propertyBytes + heapNumberBytes;
+  bytes += mapHeaderBytes + set.metricValues.size * (mapEntryBytes + valueObjectBytes);
+  bytes += objectHeaderBytes + set.labeledMetrics.length * propertyBytes;
+  for (const metric of set.labeledMetrics) bytes += valueObjectBytes + 2 * propertyBytes + labelsBytes(metric.labels);
+  return bytes;
+}
+
+/** The DataBatch the store keeps as `latestBatch()`, with everything it references. */
+export function batchBytes(batch: DataBatch): number {
+  let bytes = objectHeaderBytes + 2 * propertyBytes + mapHeaderBytes;
+  for (const [key, set] of batch.metricSets) bytes += metricSetBytes(key, set);
+  return bytes;
+}

@@ -1,0 +1,152 @@
+/**
+ * The write path. One synchronous call per batch: validate the whole batch first (so a bad batch
+ * changes nothing), evict what left retention, then fill one slot of every column. Work is one
+ * pass over the values with no allocation per value: columns are found by name in a Map, rows
+ * through typed arrays, label sets through an allocation-free trie.
+ *
+ * @module
+ */
+import type { DataBatch, LabeledMetric, MetricSet, MetricValue } from '../core/types.js';
+import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
+import { StoreError, describeReceived } from './errors.js';
+import { typesOf, type StoreState } from './state.js';
+
+function invalid(message: string, field: string, received: unknown): StoreError {
+  return new StoreError('invalid_batch', message, { field, received: describeReceived(received) });
+}
+
+/**
+ * Checks the batch itself before anything is changed. Sets are checked as they are written (a
+ * second pass over 300k sets costs as much as the write): a malformed set is skipped, the rest
+ * of the batch is stored.
+ */
+export function validateBatch(batch: unknown): asserts batch is DataBatch {
+  if (typeof batch !== 'object' || batch === null) throw invalid(`batch must be an object, received ${describeReceived(batch)}`, 'batch', batch);
+  const { timestamp, metricSets } = batch as Partial<DataBatch>;
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
+    throw invalid(`batch.timestamp must be a finite number of ms, received ${describeReceived(timestamp)}`, 'timestamp', timestamp);
+  }
+  if (!(metricSets instanceof Map)) {
+    throw invalid(`batch.metricSets must be a Map, received ${describeReceived(metricSets)}`, 'metricSets', metricSets);
+  }
+}
+
+/** Whether a batch entry can be written: a string key and a set with labels, values and labeled metrics. */
+function isWritableSet(set: MetricSet, key: string): boolean {
+  return (
+    typeof key === 'string' &&
+    typeof set === 'object' &&
+    set !== null &&
+    typeof set.labels === 'object' &&
+    set.labels !== null &&
+    set.metricValues instanceof Map &&
+    Array.isArray(set.labeledMetrics)
+  );
+}
+
+/**
+ * Creates the write function of a state. Malformed sets, values that are not numbers or NaN
+ * (the store's "no value" marker), and labeled metrics without a name or labels object are
+ * skipped; everything else in the batch is stored. A batch at or before `newest − retentionMs`
+ * is ignored: it would be evicted at once. A second value for the same set, metric and label
+ * set in one batch overwrites the first.
+ */
+export function createWriter(state: StoreState): (batch: DataBatch) => void {
+  const { timeline, entities, labelSets, columns, labeledColumns } = state;
+  // The value callback reads these instead of capturing per set, so no closure is created per set.
+  let entity = -1;
+  let slot = -1;
+  let timestampMs = 0;
+  // Sets of one type list their metrics in the same order, so the column of the i-th value is
+  // usually the one the previous set's i-th value used: a string identity check beats a Map probe.
+  let position = 0;
+  let cachedNames: string[] = [];
+  let cachedColumns: Column[] = [];
+
+  const releaseLabelSet = (labelSet: number): void => labelSets.release(labelSet);
+
+  function newColumn(map: Map<string, Column>, name: string, first: MetricValue, labeled: boolean): Column {
+    const { metricType, valueType } = typesOf(name, first);
+    const column = createColumn(name, labeled, metricType, valueType);
+    beginSlot(column, slot);
+    map.set(name, column);
+    return column;
+  }
+
+  function writeValue(value: MetricValue, name: string): void {
+    const at = position++;
+    const number = value?.value;
+    if (typeof number !== 'number' || number !== number) return;
+    let column: Column;
+    if (cachedNames[at] === name) column = cachedColumns[at]!;
+    else {
+      column = columns.get(name) ?? newColumn(columns, name, value, false);
+      cachedNames[at] = name;
+      cachedColumns[at] = column;
+    }
+    let row = entity < column.head.length ? column.head[entity]! : -1;
+    if (row < 0) row = allocateRow(column, entity, -1);
+    column.current[row] = number;
+    if (column.rowLastSeen[row]! < timestampMs) column.rowLastSeen[row] = timestampMs;
+  }
+
+  function writeLabeled(metric: LabeledMetric): void {
+    const number = metric?.value;
+    if (typeof number !== 'number' || number !== number) return;
+    if (typeof metric.labels !== 'object' || metric.labels === null || typeof metric.name !== 'string') return;
+    const column = labeledColumns.get(metric.name) ?? newColumn(labeledColumns, metric.name, metric, true);
+    const labelSet = labelSets.intern(metric.labels);
+    let row = labeledRowOf(column, entity, labelSet);
+    if (row < 0) {
+      row = allocateRow(column, entity, labelSet);
+      labelSets.retain(labelSet);
+    }
+    column.current[row] = number;
+    if (column.rowLastSeen[row]! < timestampMs) column.rowLastSeen[row] = timestampMs;
+  }
+
+  function writeSet(set: MetricSet, key: string): void {
+    if (!isWritableSet(set, key)) return;
+    entity = entities.intern(key, set, timestampMs);
+    position = 0;
+    set.metricValues.forEach(writeValue);
+    const labeled = set.labeledMetrics;
+    for (let i = 0; i < labeled.length; i++) writeLabeled(labeled[i]!);
+  }
+
+  function sweep(map: Map<string, Column>, cutoffMs: number): void {
+    for (const [name, column] of map) {
+      freeRowsBefore(column, cutoffMs, releaseLabelSet);
+      if (column.liveRows === 0) map.delete(name);
+      else compactIfSparse(column, timeline.slots);
+    }
+  }
+
+  return function write(batch: DataBatch): void {
+    validateBatch(batch);
+    const newest = Math.max(batch.timestamp, timeline.times[timeline.times.length - 1] ?? -Infinity);
+    const cutoffMs = newest - state.retentionMs;
+    if (batch.timestamp <= cutoffMs) return;
+
+    // Evict first so rows and slots freed now are reused by this very batch.
+    if (timeline.evictThrough(cutoffMs) > 0) {
+      sweep(columns, cutoffMs);
+      sweep(labeledColumns, cutoffMs);
+      labelSets.collect();
+      entities.freeBefore(cutoffMs);
+    }
+
+    timestampMs = batch.timestamp;
+    cachedNames = [];
+    cachedColumns = [];
+    const existing = timeline.indexOf(timestampMs);
+    slot = existing >= 0 ? timeline.slots[existing]! : timeline.insert(timestampMs);
+    for (const column of columns.values()) beginSlot(column, slot);
+    for (const column of labeledColumns.values()) beginSlot(column, slot);
+
+    batch.metricSets.forEach(writeSet);
+
+    if (state.latest === undefined || timestampMs >= state.latest.timestamp) state.latest = batch;
+    state.version++;
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Builders of small fake batches for the store tests.
+ */
+import { floatGauge, intGauge, createMetricSet, type DataBatch, type LabeledMetric, type MetricSet, type MetricValue } from '../../src/core/types.js';
+import { nodeKey, podKey } from '../../src/core/keys.js';
+
+/** Minute `n` after an arbitrary aligned origin, in ms. */
+export const origin = Date.UTC(2024, 0, 1, 12, 0, 0);
+export const minute = 60_000;
+export function at(minutes: number): number {
+  return origin + minutes * minute;
+}
+
+/** A batch of the given sets. */
+export function batchOf(timestampMs: number, sets: Iterable<readonly [string, MetricSet]>): DataBatch {
+  return { timestamp: timestampMs, metricSets: new Map(sets) };
+}
+
+/** A pod set with integer gauges. */
+export function pod(namespace: string, name: string, values: Record<string, number | MetricValue>, extraLabels: Record<string, string> = {}): [string, MetricSet] {
+  const set = createMetricSet({ type: 'pod', namespace_name: namespace, pod_name: name, ...extraLabels });
+  for (const [metric, value] of Object.entries(values)) set.metricValues.set(metric, typeof value === 'number' ? intGauge(value) : value);
+  return [podKey(namespace, name), set];
+}
+
+/** A node set with integer gauges. */
+export function node(name: string, values: Record<string, number | MetricValue>, extraLabels: Record<string, string> = {}): [string, MetricSet] {
+  const set = createMetricSet({ type: 'node', nodename: name, hostname: name, ...extraLabels });
+  for (const [metric, value] of Object.entries(values)) set.metricValues.set(metric, typeof value === 'number' ? intGauge(value) : value);
+  return [nodeKey(name), set];
+}
+
+/** A labeled integer gauge. */
+export function labeled(name: string, labels: Record<string, string>, value: number): LabeledMetric {
+  return { name, labels, ...intGauge(value) };
+}
+
+/** A labeled float gauge. */
+export function labeledFloat(name: string, labels: Record<string, string>, value: number): LabeledMetric {
+  return { name, labels, ...floatGauge(value) };
+}
+
+/** A deterministic pseudo-random generator (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

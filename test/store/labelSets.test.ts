@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createLabelSetTable } from '../../src/store/labelSets.js';
+
+describe('label set table', () => {
+  it('gives equal pair sets one id whatever the key order, and distinct sets distinct ids', () => {
+    const table = createLabelSetTable();
+    const a = table.intern({ make: 'nvidia', model: 'tesla' });
+    expect(table.intern({ model: 'tesla', make: 'nvidia' })).toBe(a);
+    expect(table.intern({ make: 'nvidia' })).not.toBe(a);
+    expect(table.intern({ make: 'nvidia', model: 'tesla', extra: '' })).not.toBe(a);
+    expect(table.labels(a)).toEqual({ make: 'nvidia', model: 'tesla' });
+    expect(Object.isFrozen(table.labels(a))).toBe(true);
+  });
+
+  it('matches only filters with the same pairs', () => {
+    const table = createLabelSetTable();
+    const id = table.intern({ resource_id: '/', make: 'x' });
+    expect(table.matches(id, { make: 'x', resource_id: '/' })).toBe(true);
+    expect(table.matches(id, { resource_id: '/' })).toBe(false);
+    expect(table.matches(id, { resource_id: '/', make: 'y' })).toBe(false);
+    expect(table.matches(table.intern({}), {})).toBe(true);
+  });
+
+  it('frees sets no row uses and never resolves a stale path to a reused id', () => {
+    const table = createLabelSetTable();
+    for (let round = 0; round < 50; round++) {
+      const ids = Array.from({ length: 20 }, (_, i) => table.intern({ resource_id: `Volume:${round}-${i}` }));
+      for (const id of ids) table.retain(id);
+      // Every set of this round resolves to itself, including ids freed by earlier rounds.
+      ids.forEach((id, i) => expect(table.labels(id)).toEqual({ resource_id: `Volume:${round}-${i}` }));
+      for (const id of ids) table.release(id);
+      table.collect();
+    }
+    const fresh = table.intern({ resource_id: 'Volume:0-0' });
+    expect(table.labels(fresh)).toEqual({ resource_id: 'Volume:0-0' });
+    expect(fresh).toBe(0);
+  });
+});
