@@ -7,18 +7,23 @@
  */
 import type { Logger } from '../core/log.js';
 import { createManager, type Manager } from '../core/manager.js';
+import { createSelfMetrics, type SelfMetrics } from '../core/selfMetrics.js';
 import type { DataBatch } from '../core/types.js';
 import { handleHealthz } from '../api/rest/healthz.js';
+import { createQueryService } from '../api/query/service.js';
+import type { QueryService } from '../api/query/types.js';
 import { startHttpServer, type HttpServerHandle, type RouteHandler } from '../api/server.js';
+import type { Surface, SurfaceFactory } from '../api/surface.js';
 import { buildKubeConfig, parseKubeSourceUri, type KubeSourceConfig } from '../kube/config.js';
 import { createKubeInformers, type KubeInformers } from '../kube/informers.js';
 import { nodeTargets } from '../kube/nodes.js';
 import { createProcessors } from '../processors/pipeline.js';
 import { startSimCluster, type RunningSimCluster } from '../sim/index.js';
+import { createLiveFeed, type LiveFeed } from '../sinks/liveFeed.js';
 import { createLogSink } from '../sinks/log.js';
 import { createSinkManager, type SinkManager } from '../sinks/manager.js';
 import { createMetricSink } from '../sinks/metric.js';
-import type { Sink } from '../sinks/types.js';
+import type { ExportListener, Sink } from '../sinks/types.js';
 import { createKubeletClient } from '../sources/kubelet/client.js';
 import { createKubeletSourceManager, type KubeletSourceManager } from '../sources/kubelet/manager.js';
 import type { NodeScrapeStatus, ScrapeOutcome } from '../sources/types.js';
@@ -38,6 +43,9 @@ export interface Heapgraph {
   readonly sinks: SinkManager;
   /** The embedded simulated cluster, when the source is `sim:`. */
   readonly sim: RunningSimCluster | undefined;
+  readonly query: QueryService;
+  readonly feed: LiveFeed;
+  readonly metrics: SelfMetrics;
   /** The newest processed batch (what healthz checks). */
   latestBatch(): DataBatch | undefined;
   /** Stops everything in order; idempotent. */
@@ -53,8 +61,8 @@ async function resolveKubeSource(config: HeapgraphConfig): Promise<{ kube: KubeS
   return { kube, sim };
 }
 
-function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, logger: Logger): Sink[] {
-  const sinks: Sink[] = store ? [createMetricSink(store)] : [];
+function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, feed: LiveFeed, logger: Logger): Sink[] {
+  const sinks: Sink[] = store ? [createMetricSink(store, (batch) => feed.publish(batch))] : [];
   for (const spec of config.sinks) {
     if (spec.kind === 'log') sinks.push(createLogSink(logger.child({ sink: 'log' })));
     // `--sink=metric` names the in-memory store, which exists unless disabled.
@@ -76,8 +84,36 @@ function createScrapeLogger(logger: Logger): (status: NodeScrapeStatus) => void 
   };
 }
 
+/** Feeds the scrape metrics from each node's status. */
+function recordScrape(metrics: SelfMetrics, status: NodeScrapeStatus): void {
+  const source = `kubelet_summary:${new URL(status.url).host}`;
+  metrics.nodeScrapes.inc({ outcome: status.outcome });
+  metrics.scraperDuration.observe({ source }, status.latencyMs);
+  metrics.scraperLastTime.set({ source }, Date.now() / 1000);
+  if (status.outcome === 'ok') metrics.kubeletSummaryRequestDuration.observe({ node: status.nodeName }, status.latencyMs);
+}
+
+function exportRecorder(metrics: SelfMetrics, logger: Logger): ExportListener {
+  return (e) => {
+    metrics.exports.inc({ exporter: e.sink, outcome: e.outcome });
+    if (e.outcome === 'dropped') return;
+    metrics.exporterDuration.observe({ exporter: e.sink }, e.durationMs);
+    metrics.exporterLastTime.set({ exporter: e.sink }, Date.now() / 1000);
+    if (e.outcome !== 'ok') logger.warn({ sink: e.sink, outcome: e.outcome, err: e.error }, 'Failed to push data to sink');
+  };
+}
+
+/** Options of {@link runHeapgraph} beyond the config. */
+export interface RunOptions {
+  /** API surfaces mounted on the shared server after `/healthz`. @default none */
+  surfaces?: readonly SurfaceFactory[];
+  /** @default a new registry with process metrics */
+  metrics?: SelfMetrics;
+}
+
 /** Builds and starts Heapgraph. Resolves once the HTTP server listens and the caches synced. */
-export async function runHeapgraph(config: HeapgraphConfig, logger: Logger): Promise<Heapgraph> {
+export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, options: RunOptions = {}): Promise<Heapgraph> {
+  const metrics = options.metrics ?? createSelfMetrics();
   const { kube, sim } = await resolveKubeSource(config);
   const kubeConfig = buildKubeConfig(kube);
   const informers = createKubeInformers({ kubeConfig, logger: logger.child({ stage: 'kube' }) });
@@ -99,22 +135,25 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger): Pro
     client,
     deadlineMs: Math.min(20_000, config.resolutionMs),
     perNodeTimeoutMs: Math.min(10_000, config.resolutionMs),
-    onNodeScraped: logScrape,
+    onNodeScraped: (status) => {
+      logScrape(status);
+      recordScrape(metrics, status);
+    },
   });
   const processors = createProcessors({
     listers: informers.listers,
     labelSeparator: config.labelSeparator,
     ignoreLabels: config.ignoreLabels,
     storeLabels: config.storeLabels,
+    onSkip: (skip) => metrics.processorSkips.inc({ processor: skip.processor, reason: skip.reason }),
   });
   const store = config.disableMetricSink ? undefined : createModelStore({ retentionMs: config.retentionMs });
-  const sinkLogger = logger.child({ stage: 'sinks' });
+  const feed = createLiveFeed();
+  if (store) feed.onBatch(() => metrics.storeBytes.set(store.memoryBytes()));
   const sinks = createSinkManager({
-    sinks: createSinks(config, store, logger),
+    sinks: createSinks(config, store, feed, logger),
     exportTimeoutMs: config.exportTimeoutMs,
-    onExport: (e) => {
-      if (e.outcome !== 'ok') sinkLogger.warn({ sink: e.sink, outcome: e.outcome, err: e.error }, 'Failed to push data to sink');
-    },
+    onExport: exportRecorder(metrics, logger.child({ stage: 'sinks' })),
   });
   let latest: DataBatch | undefined;
   const cycleLogger = logger.child({ stage: 'manager' });
@@ -128,6 +167,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger): Pro
     resolutionMs: config.resolutionMs,
     logger: cycleLogger,
     onCycle: (r) => {
+      for (const [processor, ms] of Object.entries(r.processorMs)) metrics.processorDuration.observe({ processor }, ms);
       const failed = r.statuses.filter((s) => s.outcome !== 'ok').length;
       cycleLogger.debug({ window: new Date(r.window.endMs).toISOString(), sets: r.sets, nodes: r.statuses.length, failed, scrapeMs: Math.round(r.scrapeMs), processMs: Math.round(r.processMs) }, 'batch processed');
     },
@@ -139,12 +179,18 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger): Pro
     handleHealthz(req, res, reader, Date.now());
     return true;
   };
+  const emptyModel = createModelStore({ retentionMs: config.retentionMs });
+  const query = createQueryService({ model: store ?? emptyModel, kube: informers.listers, scrapes: sources });
+  const context = { query, feed, metrics, logger, clock: Date.now, resolutionMs: config.resolutionMs, hasModel: store !== undefined };
   let http: HttpServerHandle | undefined;
+  const surfaces: Surface[] = [];
   try {
-    http = await startHttpServer({ listenIp: config.listenIp, port: config.port, handlers: [healthz], logger });
+    for (const factory of options.surfaces ?? []) surfaces.push(await factory(context));
+    http = await startHttpServer({ listenIp: config.listenIp, port: config.port, handlers: [healthz, ...surfaces.flatMap((s) => s.handlers)], logger });
+    for (const surface of surfaces) surface.attach?.(http.server);
     await informers.start();
   } catch (error) {
-    await Promise.allSettled([http?.close(), informers.stop(), sim?.close()]);
+    await Promise.allSettled([...surfaces.map((s) => s.stop?.()), http?.close(), informers.stop(), sim?.close()]);
     throw error;
   }
   manager.start();
@@ -158,6 +204,9 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger): Pro
     informers,
     sinks,
     sim,
+    query,
+    feed,
+    metrics,
     latestBatch: () => latest,
     stop() {
       stopping ??= (async () => {
@@ -165,6 +214,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger): Pro
         await sinks.stop(config.exportTimeoutMs);
         await informers.stop();
         client.close();
+        await Promise.allSettled(surfaces.map((surface) => surface.stop?.()));
         await server.close();
         await sim?.close();
       })();

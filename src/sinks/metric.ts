@@ -11,12 +11,13 @@ export interface BatchWriter {
   write(batch: DataBatch): void;
 }
 
-/** Creates the metric sink over `store`. */
-export function createMetricSink(store: BatchWriter): Sink {
+/** Creates the metric sink over `store`; `onStored` runs after each batch is in the store (the LiveFeed). */
+export function createMetricSink(store: BatchWriter, onStored?: (batch: DataBatch) => void): Sink {
   return {
     name: 'Metric Sink',
     async export(batch) {
       store.write(batch);
+      onStored?.(batch);
     },
     async stop() {},
   };

@@ -36,3 +36,13 @@ describe('label set table', () => {
     expect(fresh).toBe(0);
   });
 });
+
+describe('label set table lookups in a row', () => {
+  it('resolves consecutive sets that share keys or values to their own ids', () => {
+    const table = createLabelSetTable();
+    const sequence: Record<string, string>[] = [{ resource_id: '/' }, { resource_id: '/' }, { resource_id: 'logs' }, { resource_id: 'logs', extra: 'x' }, { extra: 'x' }, {}, { resource_id: '/' }];
+    const ids = sequence.map((labels) => table.intern(labels));
+    sequence.forEach((labels, i) => expect(table.labels(ids[i]!)).toEqual(labels));
+    expect(new Set(ids).size).toBe(5);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The query service over the model store, informer caches and scrape statuses.
+ *
+ * @module
+ */
+import { MetricSetType } from '../../core/keys.js';
+import { Label } from '../../core/labels.js';
+import { allMetrics, describeMetric, type MetricDescriptor } from '../../core/metrics.js';
+import type { KubeReader, ModelReader, QueryService, ScrapeStatusReader } from './types.js';
+
+/** Options for {@link createQueryService}. */
+export interface QueryServiceOptions {
+  model: ModelReader;
+  /** Informer caches; absent = no Kubernetes metadata (e.g. fixture replay). */
+  kube?: KubeReader;
+  /** Source manager statuses; absent = none known. */
+  scrapes?: ScrapeStatusReader;
+}
+
+const emptyKube: KubeReader = {
+  getPod: () => undefined,
+  listPods: () => [],
+  getNode: () => undefined,
+  listNodes: () => [],
+  getNamespace: () => undefined,
+};
+
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** Creates the query service. */
+export function createQueryService({ model, kube = emptyKube, scrapes }: QueryServiceOptions): QueryService {
+  const fixed = new Set(allMetrics.map((m) => m.name));
+
+  function dynamicMetrics(): MetricDescriptor[] {
+    const names = new Set<string>();
+    for (const set of model.latestBatch()?.metricSets.values() ?? []) {
+      for (const name of set.metricValues.keys()) if (!fixed.has(name)) names.add(name);
+    }
+    return [...names].sort().flatMap((name) => describeMetric(name) ?? []);
+  }
+
+  return {
+    latestBatch: () => model.latestBatch(),
+    timestamps: () => model.timestamps(),
+    get retentionMs() {
+      return model.retentionMs;
+    },
+    nodes: () => model.entities(MetricSetType.Node).sort(byKey),
+    namespaces: () => model.entities(MetricSetType.Namespace).sort(byKey),
+    pods: (namespace) => model.entities(MetricSetType.Pod, namespace === undefined ? undefined : { [Label.NamespaceName]: namespace }).sort(byKey),
+    containers: (namespace, pod) => model.entities(MetricSetType.PodContainer, { [Label.NamespaceName]: namespace, [Label.PodName]: pod }).sort(byKey),
+    systemContainers: (hostname) => model.entities(MetricSetType.SystemContainer, { [Label.Hostname]: hostname }).sort(byKey),
+    workloads: (namespace, kind) => {
+      const filter: Record<string, string> = {};
+      if (namespace !== undefined) filter[Label.NamespaceName] = namespace;
+      if (kind !== undefined) filter[Label.WorkloadKind] = kind;
+      return model.entities(MetricSetType.Workload, filter).sort(byKey);
+    },
+    keys: () => model.keys(),
+    entity: (key) => model.entity(key),
+    metricNames: (key) => model.metricNames(key),
+    labeledMetricNames: (key) => model.labeledMetricNames(key),
+    series: (key, metric, range) => model.series(key, metric, range),
+    labeledSeries: (key, metric, labels, range) => model.labeledSeries(key, metric, labels, range),
+    latest: (key, metric) => model.latest(key, metric),
+    aggregate: (key, metric, aggregations, options) => model.aggregate(key, metric, aggregations, options),
+    metricCatalogue: () => [...allMetrics, ...dynamicMetrics()],
+    describeMetric: (name) => describeMetric(name),
+    kube,
+    scrapeStatus: (nodeName) => scrapes?.statuses().find((s) => s.nodeName === nodeName),
+    scrapeStatuses: () => scrapes?.statuses() ?? [],
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Heapgraph's own Prometheus metrics, built from a registry passed in (style rule 14). Names are
+ * Heapster's where Heapster had the metric (heapster-reference §1.9), else `heapgraph_<stage>_…`.
+ * The composition root feeds them from the stages' hooks; `/metrics` serves the registry.
+ *
+ * @module
+ */
+import { Counter, Gauge, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+
+const percentiles = [0.5, 0.9, 0.99];
+
+/** Every self metric, grouped by the stage that updates it. */
+export interface SelfMetrics {
+  readonly registry: Registry;
+  /** Source manager, per node (`source` = `kubelet_summary:<ip>:<port>`). */
+  readonly scraperLastTime: Gauge<'source'>;
+  readonly scraperDuration: Summary<'source'>;
+  /** Source manager, per node by hostname: `/stats/summary` request latency. */
+  readonly kubeletSummaryRequestDuration: Summary<'node'>;
+  /** Source manager: scrapes by outcome (`ok`, `timeout`, `http_status`, `malformed`, `too_large`, `connection`). */
+  readonly nodeScrapes: Counter<'outcome'>;
+  /** Manager: time per processor per batch. */
+  readonly processorDuration: Summary<'processor'>;
+  /** Processors: skipped values by processor and reason. */
+  readonly processorSkips: Counter<'processor' | 'reason'>;
+  /** Sink manager: last export time and duration per sink. */
+  readonly exporterLastTime: Gauge<'exporter'>;
+  readonly exporterDuration: Summary<'exporter'>;
+  /** Sink manager: exports by sink and outcome (`ok`, `error`, `timeout`, `dropped`). */
+  readonly exports: Counter<'exporter' | 'outcome'>;
+  /** Model store: bytes held. */
+  readonly storeBytes: Gauge;
+  /** REST and GraphQL: requests by handler, method and status code. */
+  readonly httpRequests: Counter<'handler' | 'method' | 'code'>;
+  readonly httpRequestDuration: Summary<'handler'>;
+}
+
+/** Options for {@link createSelfMetrics}. */
+export interface SelfMetricsOptions {
+  /** @default a new Registry */
+  registry?: Registry;
+  /** Include Node.js process metrics. @default true */
+  processMetrics?: boolean;
+}
+
+/** Creates and registers every self metric. */
+export function createSelfMetrics({ registry = new Registry(), processMetrics = true }: SelfMetricsOptions = {}): SelfMetrics {
+  if (processMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    scraperLastTime: new Gauge({ name: 'heapster_scraper_last_time_seconds', help: 'Last time Heapster performed a scrape since unix epoch in seconds.', labelNames: ['source'], registers }),
+    scraperDuration: new Summary({ name: 'heapster_scraper_duration_milliseconds', help: 'Time spent scraping sources in milliseconds.', labelNames: ['source'], percentiles, registers }),
+    kubeletSummaryRequestDuration: new Summary({ name: 'heapster_kubelet_summary_request_duration_milliseconds', help: 'The Kubelet summary request latencies in milliseconds.', labelNames: ['node'], percentiles, registers }),
+    nodeScrapes: new Counter({ name: 'heapgraph_source_node_scrapes_total', help: 'Node scrapes by outcome (updated by the source manager).', labelNames: ['outcome'], registers }),
+    processorDuration: new Summary({ name: 'heapster_processor_duration_milliseconds', help: 'The Heapster processor latencies in milliseconds.', labelNames: ['processor'], percentiles, registers }),
+    processorSkips: new Counter({ name: 'heapgraph_processor_skips_total', help: 'Values skipped by processors, by reason (updated by the processors).', labelNames: ['processor', 'reason'], registers }),
+    exporterLastTime: new Gauge({ name: 'heapster_exporter_last_time_seconds', help: 'Last time Heapster exported metrics since unix epoch in seconds.', labelNames: ['exporter'], registers }),
+    exporterDuration: new Summary({ name: 'heapster_exporter_duration_milliseconds', help: 'Time spent exporting data to sink in milliseconds.', labelNames: ['exporter'], percentiles, registers }),
+    exports: new Counter({ name: 'heapgraph_sink_exports_total', help: 'Batch exports by sink and outcome (updated by the sink manager).', labelNames: ['exporter', 'outcome'], registers }),
+    storeBytes: new Gauge({ name: 'heapgraph_store_bytes', help: 'Bytes held by the model store (updated after every write).', registers }),
+    httpRequests: new Counter({ name: 'http_requests_total', help: 'Total number of HTTP requests made.', labelNames: ['handler', 'method', 'code'], registers }),
+    httpRequestDuration: new Summary({ name: 'http_request_duration_microseconds', help: 'The HTTP request latencies in microseconds.', labelNames: ['handler'], percentiles, registers }),
+  };
+}
