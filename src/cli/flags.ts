@@ -108,6 +108,22 @@ function splitList(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
+/** A `parseArgs` error as a problem naming the flag as the user spelled it (`_` or `-`). */
+function bindingProblem(error: unknown, argv: readonly string[]): FlagProblem {
+  const message = error instanceof Error ? error.message : String(error);
+  const normalised = /'(--?[^' ]+)/.exec(message)?.[1];
+  const flag = argv.map((arg) => arg.split('=')[0]!).find((name) => normaliseArg(name) === normalised) ?? normalised ?? 'flags';
+  const option = normalised?.startsWith('--') ? options[normalised.slice(2) as keyof typeof options] : undefined;
+  switch ((error as { code?: unknown } | null)?.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return { flag, message: 'unknown flag' };
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return { flag, message: option?.type === 'boolean' ? 'takes no value' : 'needs a value (--name=value)' };
+    default:
+      return { flag, message };
+  }
+}
+
 /** Binds argv to {@link Flags}; throws {@link FlagError} for unknown flags and positional arguments. */
 export function parseFlags(argv: readonly string[]): Flags {
   let values: Record<string, unknown>;
@@ -115,8 +131,7 @@ export function parseFlags(argv: readonly string[]): Flags {
   try {
     ({ values, positionals } = parseArgs({ args: argv.map(normaliseArg), options, strict: true, allowPositionals: true }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new FlagError([{ flag: /'(--?[^' ]+)/.exec(message)?.[1] ?? 'flags', message }]);
+    throw new FlagError([bindingProblem(error, argv)]);
   }
   if (positionals.length > 0) {
     throw new FlagError([{ flag: positionals[0]!, message: 'unexpected argument (flags look like --name=value)' }]);
@@ -156,8 +171,10 @@ export function validateFlags(flags: Flags): FlagProblem[] {
   durationProblem('--metric_resolution', flags.metricResolution, 1_000, problems);
   durationProblem('--sink_export_data_timeout', flags.sinkExportDataTimeout, 1, problems);
   durationProblem('--model_retention', flags.modelRetention, 1_000, problems);
-  const port = Number(flags.heapsterPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ flag: '--heapster_port', message: `not a port number: "${flags.heapsterPort}"` });
+  // Digits only: Number() would also take "", " ", "0x50" and "1e3".
+  if (!/^\d{1,5}$/.test(flags.heapsterPort) || Number(flags.heapsterPort) > 65535) {
+    problems.push({ flag: '--heapster_port', message: `not a port number: "${flags.heapsterPort}"` });
+  }
   if (flags.labelSeparator === '') problems.push({ flag: '--label_separator', message: 'must not be empty' });
   for (const entry of flags.storeLabel) {
     if (!/^([^=]+=)?[^=]+$/.test(entry)) problems.push({ flag: '--store_label', message: `expected name or newName=name, got "${entry}"` });

@@ -63,7 +63,12 @@ export interface Manager {
   phase(): Phase['phase'];
 }
 
-/** Creates the housekeeping loop. */
+/** Throws a RangeError naming the option, the rule and the value received, unless `valid`. */
+function requireOption(name: keyof ManagerOptions, value: number, valid: boolean, rule: string): void {
+  if (!valid || !Number.isFinite(value)) throw new RangeError(`${name} must be ${rule}, received ${String(value)}`);
+}
+
+/** Creates the housekeeping loop. Throws a RangeError for an option out of range. */
 export function createManager({
   source,
   processors,
@@ -76,6 +81,11 @@ export function createManager({
   logger,
   clock = Date.now,
 }: ManagerOptions): Manager {
+  requireOption('resolutionMs', resolutionMs, resolutionMs > 0, 'a positive number of ms');
+  // An offset of a whole resolution or more would make every tick skip the following window.
+  requireOption('offsetMs', offsetMs, offsetMs >= 0 && offsetMs < resolutionMs, 'at least 0 and less than resolutionMs');
+  requireOption('maxParallelism', maxParallelism, Number.isInteger(maxParallelism) && maxParallelism >= 1, 'an integer of at least 1');
+  requireOption('housekeepTimeoutMs', housekeepTimeoutMs, housekeepTimeoutMs >= 0, 'at least 0 ms');
   let state: Phase = { phase: 'idle' };
   let active = 0;
   let lastStart = 0;

@@ -31,18 +31,32 @@ export interface LabelCopier {
 export function createLabelCopier({ separator = ',', ignoreLabels = [], storeLabels = [] }: LabelCopierOptions = {}): LabelCopier {
   const ignored = new Set(ignoreLabels);
   const stored = parseStoreLabels(storeLabels);
+  // Informer objects are replaced, never mutated, on update, so a label map's copy can be kept
+  // per object: sorting and joining every pod's labels every batch was ~40% of the enricher.
+  const cache = new WeakMap<object, { copies: Array<[string, string]>; joined: string }>();
+
+  function compute(input: Readonly<Record<string, string>> | undefined) {
+    const copies: Array<[string, string]> = [];
+    const items: string[] = [];
+    for (const [key, value] of Object.entries(input ?? {})) {
+      const destination = stored.get(key);
+      if (destination !== undefined) copies.push([destination, value]);
+      if (!ignored.has(key)) items.push(`${key}:${value}`);
+    }
+    // Go's sort.Strings order (bytewise); label keys and values are ASCII, so code-unit order matches.
+    items.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { copies, joined: items.join(separator) };
+  }
 
   return {
     copy(input, output) {
-      const items: string[] = [];
-      for (const [key, value] of Object.entries(input ?? {})) {
-        const destination = stored.get(key);
-        if (destination !== undefined) output[destination] = value;
-        if (!ignored.has(key)) items.push(`${key}:${value}`);
+      let result = input === undefined ? undefined : cache.get(input);
+      if (result === undefined) {
+        result = compute(input);
+        if (input !== undefined) cache.set(input, result);
       }
-      // Go's sort.Strings order (bytewise); label keys and values are ASCII, so code-unit order matches.
-      items.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      output[Label.Labels] = items.join(separator);
+      for (const [destination, value] of result.copies) output[destination] = value;
+      output[Label.Labels] = result.joined;
     },
   };
 }

@@ -14,8 +14,9 @@ export interface LiveFeed {
   /** Calls `listener` for every batch published from now on; returns the unsubscribe function. */
   onBatch(listener: (batch: DataBatch) => void): () => void;
   /**
-   * Batches published from now on, as an async iterator. Ends (and releases its listener) when
-   * `signal` aborts — no listener is left behind waiting for the next batch.
+   * Batches published from this call on (queued until read), as an async iterator. Ends and
+   * releases its listener when `signal` aborts or the consumer returns — no listener is left
+   * behind waiting for the next batch.
    */
   batches(signal: AbortSignal): AsyncIterableIterator<DataBatch>;
   /** The last published batch. */
@@ -38,12 +39,29 @@ export function createLiveFeed(): LiveFeed {
       emitter.on('batch', listener);
       return () => emitter.off('batch', listener);
     },
-    async *batches(signal) {
-      try {
-        for await (const [batch] of on(emitter, 'batch', { signal })) yield batch as DataBatch;
-      } catch (error) {
-        if (!signal.aborted) throw error;
-      }
+    batches(signal) {
+      // Listen now, not at the first next(): a batch published in between is queued, not missed.
+      const events = signal.aborted ? undefined : on(emitter, 'batch', { signal });
+      const read = (async function* () {
+        if (!events) return;
+        try {
+          for await (const [batch] of events) yield batch as DataBatch;
+        } catch (error) {
+          if (!signal.aborted) throw error;
+        }
+      })();
+      return {
+        next: () => read.next(),
+        // Closes the listener too when the consumer returns before its first next().
+        async return() {
+          await events?.return?.();
+          return read.return();
+        },
+        throw: (error?: unknown) => read.throw(error),
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
     },
     latest: () => last,
     listenerCount: () => emitter.listenerCount('batch'),

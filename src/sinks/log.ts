@@ -20,7 +20,8 @@ export function formatBatch(batch: DataBatch): string {
     if (set.labeledMetrics.length > 0) {
       lines.push('\tlabeled metrics:');
       for (const lm of set.labeledMetrics) {
-        const labels = Object.entries(lm.labels).map(([k, v]) => `${k}:${v}`).join(',');
+        // Sorted as Go printed a label map, so equal label sets always print alike.
+        const labels = Object.keys(lm.labels).sort().map((k) => `${k}:${lm.labels[k]}`).join(',');
         lines.push(`\t\t${lm.name}{${labels}} = ${lm.value}`);
       }
     }

@@ -26,7 +26,10 @@ export interface SinkManager {
   exportData(batch: DataBatch): void;
   /** Resolves when every sink is idle with nothing waiting (tests, shutdown). */
   idle(): Promise<void>;
-  /** Stops accepting batches, lets in-flight exports finish, flushes and stops every sink within `timeoutMs`. */
+  /**
+   * Stops accepting batches, lets in-flight exports finish, flushes waiting batches and stops every
+   * sink; resolves within `timeoutMs` (@default 60_000) even when a sink does not.
+   */
   stop(timeoutMs?: number): Promise<void>;
   readonly sinks: readonly Sink[];
 }
@@ -94,10 +97,13 @@ export function createSinkManager({ sinks, exportTimeoutMs = 20_000, onExport, c
     async stop(timeoutMs = 60_000) {
       stopped = true;
       const controller = new AbortController();
+      const deadline = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
       const timer = setTimeout(() => controller.abort(new Error('sink stop timed out')), timeoutMs);
       try {
-        await Promise.race([idle(), new Promise((resolve) => controller.signal.addEventListener('abort', resolve, { once: true }))]);
-        await Promise.allSettled(lanes.map((l) => l.sink.stop(controller.signal)));
+        await Promise.race([idle(), deadline]);
+        // A sink whose stop ignores the signal (or throws at once) must not hold shutdown past the deadline.
+        const stops = lanes.map((l) => Promise.resolve().then(() => l.sink.stop(controller.signal)));
+        await Promise.race([Promise.allSettled(stops), deadline]);
       } finally {
         clearTimeout(timer);
       }

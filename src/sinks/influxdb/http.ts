@@ -1,0 +1,151 @@
+/**
+ * HTTP to InfluxDB through @influxdata/influxdb-client's Node transport (gzip, timeouts, abort
+ * signals, TLS options): line-protocol writes to the v1 `/write` or the v2 `/api/v2/write`
+ * endpoint, and InfluxQL to `/query` (v1; also served by InfluxDB 1.8+, 2.x and 3.x for v2
+ * targets). Every failure becomes an {@link InfluxError}.
+ *
+ * @module
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { AbortError, HttpError, InfluxDB, RequestTimedOutError } from '@influxdata/influxdb-client';
+import { InfluxError } from './errors.js';
+import type { InfluxSinkSpec } from './options.js';
+
+/** One statement's answer in `/query` JSON. */
+export interface StatementResult {
+  statement_id?: number;
+  series?: QuerySeries[];
+  error?: string;
+}
+
+/** One series of a statement's answer. */
+export interface QuerySeries {
+  name?: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values?: unknown[][];
+  /** Set when InfluxDB cut the answer short (`max-row-limit`). */
+  partial?: boolean;
+}
+
+/** Options of {@link createInfluxHttp}. */
+export interface InfluxHttpOptions {
+  /** Socket timeout of one request. @default 10_000 */
+  requestTimeoutMs?: number;
+}
+
+/** Requests against one InfluxDB target. */
+export interface InfluxHttp {
+  /** POSTs newline-separated line protocol, gzipped, nanosecond precision. */
+  write(body: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Runs InfluxQL (several statements joined by `;` are answered by position). `withDb` adds the
+   * target database (the bucket for v2). Timestamps come back as epoch milliseconds.
+   */
+  query(statements: string, signal?: AbortSignal, withDb?: boolean): Promise<StatementResult[]>;
+  /** Closes idle keep-alive connections. */
+  close(): void;
+}
+
+const userAgent = 'heapgraph';
+
+function basicAuth(user: string, password: string): Record<string, string> {
+  return user === '' && password === '' ? {} : { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
+/** The error text InfluxDB put in a JSON body (`{"error": ...}` in v1, `{"message": ...}` in v2) or the body itself. */
+function serverMessage(error: HttpError): string {
+  const json = error.json as { error?: unknown; message?: unknown } | undefined;
+  const text = typeof json?.error === 'string' ? json.error : typeof json?.message === 'string' ? json.message : undefined;
+  if (text !== undefined) return text;
+  if (error.body) {
+    try {
+      const parsed = JSON.parse(error.body) as { error?: unknown; message?: unknown };
+      if (typeof parsed.error === 'string') return parsed.error;
+      if (typeof parsed.message === 'string') return parsed.message;
+    } catch {
+      // not JSON: the text itself is the message
+    }
+    return error.body.trim();
+  }
+  return error.statusMessage ?? '';
+}
+
+/** Maps whatever the transport threw to an InfluxError. */
+export function toInfluxError(error: unknown, what: string, signal?: AbortSignal): InfluxError {
+  if (error instanceof InfluxError) return error;
+  if (signal?.aborted || error instanceof AbortError) return new InfluxError('aborted', `${what}: aborted`, {}, { cause: error });
+  if (error instanceof HttpError) {
+    return new InfluxError('http_status', `${what}: InfluxDB answered ${error.statusCode}: ${serverMessage(error)}`, { status: error.statusCode }, { cause: error });
+  }
+  if (error instanceof RequestTimedOutError) return new InfluxError('connection', `${what}: request timed out`, {}, { cause: error });
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new InfluxError('connection', `${what}: ${message}`, typeof code === 'string' ? { errno: code } : {}, { cause: error });
+}
+
+/** Creates the HTTP layer for `spec`. */
+export function createInfluxHttp(spec: InfluxSinkSpec, { requestTimeoutMs = 10_000 }: InfluxHttpOptions = {}): InfluxHttp {
+  const { target } = spec;
+  const https = spec.baseUrl.startsWith('https:');
+  // Own agent, so close() can end the keep-alive sockets (tests, shutdown) without touching others.
+  const agent = https ? new HttpsAgent({ keepAlive: true, rejectUnauthorized: !spec.insecureSsl }) : new HttpAgent({ keepAlive: true });
+  const client = new InfluxDB({
+    url: spec.baseUrl,
+    ...(target.api === 'v2' ? { token: target.token } : {}),
+    timeout: requestTimeoutMs,
+    headers: { 'User-Agent': userAgent },
+    transportOptions: { agent, ...(https ? { rejectUnauthorized: !spec.insecureSsl } : {}) },
+  });
+  const auth = target.api === 'v1' ? basicAuth(target.user, target.password) : {};
+  const writePath =
+    target.api === 'v1'
+      ? `/write?${new URLSearchParams({ db: target.db, rp: 'default', precision: 'ns' })}`
+      : `/api/v2/write?${new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ns' })}`;
+  const database = target.api === 'v1' ? target.db : target.bucket;
+
+  /**
+   * The transport only reports a socket timeout; it does not end the request. A timeout signal
+   * aborts it for real, so a hung InfluxDB cannot hold sockets.
+   */
+  async function send(what: string, path: string, body: string, headers: Record<string, string>, gzip: boolean, signal?: AbortSignal): Promise<unknown> {
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      return await client.transport.request(path, body, {
+        method: 'POST',
+        headers: { ...auth, accept: 'application/json', ...headers },
+        ...(gzip ? { gzipThreshold: 0 } : {}),
+        signal: combined,
+      });
+    } catch (error) {
+      if (timeout.aborted && !signal?.aborted) throw new InfluxError('connection', `${what}: no answer within ${requestTimeoutMs} ms`, {}, { cause: error });
+      throw toInfluxError(error, what, signal);
+    }
+  }
+
+  return {
+    async write(body, signal) {
+      await send('write', writePath, body, { 'content-type': 'text/plain; charset=utf-8' }, true, signal);
+    },
+
+    async query(statements, signal, withDb = false) {
+      const params = new URLSearchParams({ epoch: 'ms', ...(withDb ? { db: database } : {}) });
+      const form = new URLSearchParams({ q: statements }).toString();
+      const answer = await send('query', `/query?${params}`, form, { 'content-type': 'application/x-www-form-urlencoded' }, false, signal);
+      const results = (answer as { results?: unknown } | undefined)?.results;
+      if (!Array.isArray(results)) {
+        const error = (answer as { error?: unknown } | undefined)?.error;
+        throw typeof error === 'string'
+          ? new InfluxError('query_failed', `query: ${error}`)
+          : new InfluxError('malformed_response', 'query: the answer has no `results` array');
+      }
+      return results as StatementResult[];
+    },
+
+    close() {
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * The bounded buffer between the InfluxDB sink and InfluxDB. `add` only appends (the pipeline
+ * never waits for InfluxDB); points leave in chunks of at most `chunkLines` lines, at most
+ * `concurrency` requests at a time, oldest first. A chunk whose request fails goes back to the
+ * front and is retried after an exponential backoff, so nothing is lost while the buffer holds.
+ * When more than `capacityPoints` points are buffered (waiting plus in flight), the OLDEST
+ * waiting points are dropped and reported. A chunk InfluxDB refuses for good (a 400 — bad line
+ * protocol, a field type conflict) is dropped and reported instead of blocking the queue forever.
+ *
+ * Heapster had no buffer: a failed write lost its points (quirk 11).
+ *
+ * @module
+ */
+
+/** Timer functions; tests pass a fake to drive backoff without sleeping. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The process's timers; a pending retry does not keep the process alive. */
+export const systemTimers: Timers = {
+  setTimeout(callback, ms) {
+    const handle = setTimeout(callback, ms);
+    handle.unref();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Why points left the buffer without being written. */
+export type DropReason = 'overflow' | 'rejected' | 'shutdown';
+
+/** What the buffer reports (the sink turns these into metrics and log lines). */
+export interface RetryBufferEvents {
+  written(points: number): void;
+  dropped(points: number, reason: DropReason): void;
+  /** A request failed; `retryInMs` is undefined when the chunk was dropped instead. */
+  failed(error: unknown, points: number, retryInMs: number | undefined): void;
+  /** Points waiting or in flight, after every change. */
+  buffered(points: number): void;
+}
+
+/** Options of {@link createRetryBuffer}. */
+export interface RetryBufferOptions {
+  /**
+   * Sends one chunk: `lines` lines joined by `\n`. Rejects on failure; resolves with the number
+   * of lines the server refused while keeping the rest (a partial write), if any.
+   */
+  send(body: string, lines: number, signal: AbortSignal): Promise<number | void>;
+  /** Whether a failed chunk should be retried (else it is dropped as `rejected`). */
+  isRetryable(error: unknown): boolean;
+  /** Points held at most, waiting plus in flight. */
+  capacityPoints: number;
+  /** Lines per request at most. */
+  chunkLines: number;
+  /** Requests in flight at most. */
+  concurrency: number;
+  /** Delay before the first retry; doubles with every consecutive failure. @default 1_000 */
+  retryInitialMs?: number;
+  /** Longest delay between retries. @default 30_000 */
+  retryMaxMs?: number;
+  /** Each delay is shortened by up to this fraction, at random, so many Heapgraphs do not retry in step. @default 0.2 */
+  retryJitter?: number;
+  /** @default Math.random */
+  random?: () => number;
+  /** @default systemTimers */
+  timers?: Timers;
+  events?: Partial<RetryBufferEvents>;
+}
+
+/** The buffer. */
+export interface RetryBuffer {
+  /** Appends lines (one point each); never waits. Ignored (and reported dropped) after close. */
+  add(lines: readonly string[]): void;
+  /** Points waiting or in flight. */
+  readonly bufferedPoints: number;
+  /** Resolves true once everything buffered is written (or dropped), false if `signal` aborts first. */
+  drain(signal: AbortSignal): Promise<boolean>;
+  /** Cancels retries and in-flight requests; what is left is reported dropped as `shutdown`. */
+  close(): void;
+}
+
+interface Chunk {
+  /** Lines joined by `\n`, oldest first. */
+  body: string;
+  lines: number;
+  /** Age order: a chunk that failed goes back before every younger one. */
+  seq: number;
+}
+
+/** Index just after the `count`-th newline of `body`. */
+function afterLines(body: string, count: number): number {
+  let at = -1;
+  for (let i = 0; i < count; i++) at = body.indexOf('\n', at + 1);
+  return at + 1;
+}
+
+/** Creates a buffer. */
+export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
+  const { send, isRetryable, capacityPoints, chunkLines, concurrency, retryInitialMs = 1_000, retryMaxMs = 30_000, retryJitter = 0.2, random = Math.random, timers = systemTimers } = options;
+  const events = options.events ?? {};
+  const queue: Chunk[] = [];
+  const controller = new AbortController();
+  const idleWaiters = new Set<() => void>();
+  let queuedPoints = 0;
+  let inFlightPoints = 0;
+  let inFlight = 0;
+  let nextSeq = 0;
+  let failures = 0;
+  let retryTimer: unknown;
+  let closed = false;
+
+  const reportBuffered = () => events.buffered?.(queuedPoints + inFlightPoints);
+
+  function enforceCapacity(): void {
+    let excess = queuedPoints + inFlightPoints - capacityPoints;
+    let dropped = 0;
+    while (excess > 0 && queue.length > 0) {
+      const oldest = queue[0]!;
+      const n = Math.min(oldest.lines, excess);
+      if (n === oldest.lines) queue.shift();
+      else {
+        oldest.body = oldest.body.slice(afterLines(oldest.body, n));
+        oldest.lines -= n;
+      }
+      queuedPoints -= n;
+      excess -= n;
+      dropped += n;
+    }
+    if (dropped > 0) events.dropped?.(dropped, 'overflow');
+  }
+
+  function requeue(chunk: Chunk): void {
+    let at = 0;
+    while (at < queue.length && queue[at]!.seq < chunk.seq) at++;
+    queue.splice(at, 0, chunk);
+    queuedPoints += chunk.lines;
+  }
+
+  function retryDelay(): number {
+    const full = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(failures - 1, 30));
+    return Math.round(full * (1 - retryJitter * random()));
+  }
+
+  function settle(): void {
+    if (queue.length === 0 && inFlight === 0) for (const waiter of [...idleWaiters]) waiter();
+  }
+
+  async function attempt(chunk: Chunk): Promise<void> {
+    let error: unknown;
+    let ok = false;
+    let refused = 0;
+    try {
+      refused = Math.min(chunk.lines, (await send(chunk.body, chunk.lines, controller.signal)) ?? 0);
+      ok = true;
+    } catch (caught) {
+      error = caught;
+    }
+    inFlight--;
+    inFlightPoints -= chunk.lines;
+    if (ok) {
+      failures = 0;
+      if (chunk.lines > refused) events.written?.(chunk.lines - refused);
+      if (refused > 0) events.dropped?.(refused, 'rejected');
+    } else if (closed) {
+      events.dropped?.(chunk.lines, 'shutdown');
+    } else if (!isRetryable(error)) {
+      events.failed?.(error, chunk.lines, undefined);
+      events.dropped?.(chunk.lines, 'rejected');
+    } else {
+      failures++;
+      requeue(chunk);
+      enforceCapacity();
+      const delay = retryDelay();
+      events.failed?.(error, chunk.lines, delay);
+      if (retryTimer === undefined) {
+        retryTimer = timers.setTimeout(() => {
+          retryTimer = undefined;
+          pump();
+        }, delay);
+      }
+    }
+    reportBuffered();
+    settle();
+    pump();
+  }
+
+  function pump(): void {
+    while (!closed && retryTimer === undefined && inFlight < concurrency && queue.length > 0) {
+      const chunk = queue.shift()!;
+      queuedPoints -= chunk.lines;
+      inFlightPoints += chunk.lines;
+      inFlight++;
+      void attempt(chunk);
+    }
+  }
+
+  return {
+    add(lines) {
+      if (lines.length === 0) return;
+      if (closed) {
+        events.dropped?.(lines.length, 'shutdown');
+        return;
+      }
+      let from = 0;
+      const tail = queue[queue.length - 1];
+      if (tail && tail.lines < chunkLines) {
+        const n = Math.min(chunkLines - tail.lines, lines.length);
+        tail.body += `\n${lines.slice(0, n).join('\n')}`;
+        tail.lines += n;
+        from = n;
+      }
+      while (from < lines.length) {
+        const n = Math.min(chunkLines, lines.length - from);
+        queue.push({ body: lines.slice(from, from + n).join('\n'), lines: n, seq: nextSeq++ });
+        from += n;
+      }
+      queuedPoints += lines.length;
+      enforceCapacity();
+      reportBuffered();
+      pump();
+    },
+
+    get bufferedPoints() {
+      return queuedPoints + inFlightPoints;
+    },
+
+    drain(signal) {
+      if (queue.length === 0 && inFlight === 0) return Promise.resolve(true);
+      if (signal.aborted) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const finish = (done: boolean) => {
+          idleWaiters.delete(onIdle);
+          signal.removeEventListener('abort', onAbort);
+          resolve(done);
+        };
+        const onIdle = () => finish(true);
+        const onAbort = () => finish(false);
+        idleWaiters.add(onIdle);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+
+    close() {
+      if (closed) return;
+      closed = true;
+      if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
+      retryTimer = undefined;
+      controller.abort(new Error('InfluxDB sink stopped'));
+      if (queuedPoints > 0) events.dropped?.(queuedPoints, 'shutdown');
+      queue.length = 0;
+      queuedPoints = 0;
+      reportBuffered();
+      settle();
+    },
+  };
+}
