@@ -27,6 +27,7 @@ export interface HeapgraphConfig {
   ignoreLabels: string[];
   storeLabels: string[];
   disableMetricSink: boolean;
+  disableExport: boolean;
   retentionMs: number;
   logLevel: string;
 }
@@ -74,6 +75,7 @@ export function toConfig(flags: Flags): ConfigResult {
       ignoreLabels: flags.ignoreLabel,
       storeLabels: flags.storeLabel,
       disableMetricSink: flags.disableMetricSink,
+      disableExport: flags.disableExport,
       retentionMs: parseDuration(flags.modelRetention),
       logLevel: flags.logLevel,
     },

@@ -20,6 +20,7 @@ export interface Flags {
   ignoreLabel: string[];
   storeLabel: string[];
   disableMetricSink: boolean;
+  disableExport: boolean;
   modelRetention: string;
   logLevel: string;
   version: boolean;
@@ -41,6 +42,7 @@ export const defaultFlags: Readonly<Flags> = {
   ignoreLabel: [],
   storeLabel: [],
   disableMetricSink: false,
+  disableExport: false,
   modelRetention: '15m',
   logLevel: 'info',
   version: false,
@@ -59,6 +61,7 @@ export const flagHelp: ReadonlyArray<[string, string]> = [
   ['--ignore_label=KEYS', 'label keys left out of `labels`, repeatable or comma list'],
   ['--store_label=KEYS', 'labels copied into their own label (name or newName=name), repeatable or comma list'],
   ['--disable_metric_sink', 'do not keep the in-memory model (disables the model API)'],
+  ['--disable_export', '/api/v1/metric-export answers []'],
   ['--model_retention=DUR', 'how long the model keeps every metric (default 15m)'],
   ['--log_level=LEVEL', 'trace, debug, info, warn, error (default info)'],
   ['--version', 'print the version and exit'],
@@ -90,6 +93,7 @@ const options = {
   'ignore-label': { type: 'string', multiple: true },
   'store-label': { type: 'string', multiple: true },
   'disable-metric-sink': { type: 'boolean' },
+  'disable-export': { type: 'boolean' },
   'model-retention': { type: 'string' },
   'log-level': { type: 'string' },
   version: { type: 'boolean' },
@@ -148,6 +152,7 @@ export function parseFlags(argv: readonly string[]): Flags {
     ignoreLabel: splitList(values['ignore-label'] as string[] | undefined),
     storeLabel: splitList(values['store-label'] as string[] | undefined),
     disableMetricSink: (values['disable-metric-sink'] as boolean | undefined) ?? false,
+    disableExport: (values['disable-export'] as boolean | undefined) ?? false,
     modelRetention: str('model-retention', defaultFlags.modelRetention),
     logLevel: str('log-level', defaultFlags.logLevel),
     version: (values.version as boolean | undefined) ?? false,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '../core/log.js';
 import { toConfig } from './config.js';
 import { FlagError, flagHelp, parseFlags } from './flags.js';
+import { createRestSurface } from '../api/rest/index.js';
 import { runHeapgraph } from './heapgraph.js';
 
 function version(): string {
@@ -44,7 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: result.config.logLevel });
-  const app = await runHeapgraph(result.config, logger);
+  const surfaces = [createRestSurface({ disableExport: result.config.disableExport })];
+  const app = await runHeapgraph(result.config, logger, { surfaces });
   const where = result.config.source.kind === 'sim' ? ` (simulated cluster, API server ${app.sim?.apiUrl})` : '';
   logger.info(`Heapgraph ${version()} serving on ${app.url}${where}: try ${app.url}/healthz`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

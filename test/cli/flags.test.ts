@@ -40,6 +40,7 @@ describe('parseFlags', () => {
     [['--label_separator=;'], { labelSeparator: ';' }],
     [['--disable_metric_sink'], { disableMetricSink: true }],
     [['--disable-metric-sink'], { disableMetricSink: true }],
+    [['--disable_export'], { disableExport: true }],
     [['--model_retention=1h'], { modelRetention: '1h' }],
     [['--log_level=debug'], { logLevel: 'debug' }],
     [['--version'], { version: true }],
@@ -165,6 +166,7 @@ describe('toConfig', () => {
       ignoreLabels: [],
       storeLabels: [],
       disableMetricSink: false,
+      disableExport: false,
       retentionMs: 15 * minute,
       logLevel: 'info',
     } satisfies HeapgraphConfig);

@@ -26,25 +26,29 @@ export function healthProblem(reader: LatestBatchReader, nowMs: number): string 
   return undefined;
 }
 
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+/** A health answer: status and plain-text body. */
+export interface HealthResponse {
+  status: number;
+  body: string;
 }
 
 /**
- * Answers a health request. Unlike Heapster master ("reason withheld"), the failure body names
- * the reason, as release-1.2 did: nothing in it is secret and operators need it.
+ * The answer for `/healthz` (`verbose` lists the check) or `/healthz/healthz`. Unlike Heapster
+ * master ("reason withheld"), the failure body names the reason, as release-1.2 did: nothing in
+ * it is secret and operators need it.
  */
+export function healthResponse(route: '/healthz' | '/healthz/healthz', verbose: boolean, reader: LatestBatchReader, nowMs: number): HealthResponse {
+  const problem = healthProblem(reader, nowMs);
+  if (route === '/healthz/healthz') return problem ? { status: 500, body: `internal server error: ${problem}` } : { status: 200, body: 'ok' };
+  if (problem) return { status: 500, body: `[-]healthz failed: ${problem}\nhealthz check failed\n` };
+  return { status: 200, body: verbose ? '[+]healthz ok\nhealthz check passed\n' : 'ok' };
+}
+
+/** Answers a health request on `/healthz` or `/healthz/healthz` (see {@link healthResponse}). */
 export function handleHealthz(req: IncomingMessage, res: ServerResponse, reader: LatestBatchReader, nowMs: number): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const problem = healthProblem(reader, nowMs);
-  if (url.pathname.replace(/\/+$/, '') === '/healthz/healthz') {
-    send(res, problem ? 500 : 200, problem ? `internal server error: ${problem}` : 'ok');
-    return;
-  }
-  if (problem) {
-    send(res, 500, `[-]healthz failed: ${problem}\nhealthz check failed\n`);
-    return;
-  }
-  send(res, 200, url.searchParams.has('verbose') ? '[+]healthz ok\nhealthz check passed\n' : 'ok');
+  const route = url.pathname.replace(/\/+$/, '') === '/healthz/healthz' ? '/healthz/healthz' : '/healthz';
+  const { status, body } = healthResponse(route, url.searchParams.has('verbose'), reader, nowMs);
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }

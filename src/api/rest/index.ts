@@ -1,0 +1,49 @@
+/**
+ * Heapster's REST surface over the query service: the `/api/v1/model` tree with its
+ * aggregations, `/api/v1/metric-export` and its schema, the resource metrics APIs (Heapster's
+ * v1alpha1, metrics-server's v1beta1 with discovery), `/metrics` and `/healthz`. A thin
+ * translation of paths and JSON shapes: every number comes from {@link SurfaceContext.query}.
+ *
+ * @module
+ */
+import type { SurfaceFactory } from '../surface.js';
+import { aggregatedRoutes } from './aggregated.js';
+import { exportRoutes } from './export.js';
+import { createRequestMetrics } from './instrument.js';
+import { alphaRoutes } from './metricsAlpha.js';
+import { betaRoutes } from './metricsBeta.js';
+import { modelRoutes } from './model.js';
+import { createRouter } from './router.js';
+import { selfRoutes } from './selfRoutes.js';
+import { createRestHandler } from './serve.js';
+
+/** Options of {@link createRestSurface}. */
+export interface RestSurfaceOptions {
+  /** Heapster's `--disable_export`: `/api/v1/metric-export` answers `[]`. @default false */
+  disableExport?: boolean;
+}
+
+/**
+ * The REST surface. Without a model store (`--disable_metric_sink`) the `/api/v1/model` tree
+ * is not mounted, as in Heapster; everything else is.
+ */
+export function createRestSurface(options: RestSurfaceOptions = {}): SurfaceFactory {
+  const { disableExport = false } = options;
+  return (context) => {
+    const { query, resolutionMs } = context;
+    const routes = [
+      ...(context.hasModel ? [...modelRoutes(query), ...aggregatedRoutes(query)] : []),
+      ...exportRoutes(query, { disableExport }),
+      ...alphaRoutes({ query, resolutionMs }),
+      ...betaRoutes({ query, resolutionMs }),
+      ...selfRoutes(context),
+    ];
+    const handler = createRestHandler({
+      router: createRouter(routes),
+      metrics: createRequestMetrics(context.metrics),
+      clock: context.clock,
+      logger: context.logger,
+    });
+    return { handlers: [handler] };
+  };
+}

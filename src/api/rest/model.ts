@@ -1,0 +1,89 @@
+/**
+ * The `/api/v1/model` tree (heapster-reference §1.3): Heapster's 19 routes over the query
+ * service. Lists read the newest batch, metric-name lists the whole retention, metric routes
+ * every retained point in `[start, end]`.
+ *
+ * @module
+ */
+import { clusterKey, namespaceKey, nodeKey, podContainerKey, podKey, systemContainerKey } from '../../core/keys.js';
+import { Label } from '../../core/labels.js';
+import type { EntityInfo, QueryService } from '../query/types.js';
+import { canonicalMetricName, parseLabels, parseTimeRange } from './params.js';
+import { answering, jsonReply } from './reply.js';
+import { labeledResult, seriesResult, type MetricResultJson } from './results.js';
+import type { Route, RouteRequest } from './router.js';
+
+/** Where the model tree is mounted. */
+export const modelPrefix = '/api/v1/model';
+
+type Params = RouteRequest['params'];
+
+/** The metric-set key a route's path parameters name. */
+export type KeyOf = (params: Params) => string;
+
+/** Keys of the model routes' entities, by the route's path parameters. */
+export const entityKeys = {
+  cluster: (() => clusterKey()) as KeyOf,
+  node: ((p) => nodeKey(p['node-name']!)) as KeyOf,
+  namespace: ((p) => namespaceKey(p['namespace-name']!)) as KeyOf,
+  pod: ((p) => podKey(p['namespace-name']!, p['pod-name']!)) as KeyOf,
+  podContainer: ((p) => podContainerKey(p['namespace-name']!, p['pod-name']!, p['container-name']!)) as KeyOf,
+  freeContainer: ((p) => systemContainerKey(p['node-name']!, p['container-name']!)) as KeyOf,
+};
+
+/** Pod keys of a `{pod-list}` parameter, in the order given, duplicates kept. */
+export function podListKeys(params: Params): string[] {
+  return params['pod-list']!.split(',').map((pod) => podKey(params['namespace-name']!, pod));
+}
+
+/** One `MetricResult` per key, with Heapster's parameter checks (time range, then labels). */
+export function metricResults(query: QueryService, keys: readonly string[], request: RouteRequest): MetricResultJson[] {
+  const range = parseTimeRange(request.query, request.nowMs);
+  const metric = canonicalMetricName(request.params['metric-name']!);
+  const labels = parseLabels(request.query);
+  return keys.map((key) =>
+    labels ? labeledResult(query.labeledSeries(key, metric, labels, range)) : seriesResult(query.series(key, metric, range)),
+  );
+}
+
+const labelOf = (label: string) => (entities: readonly EntityInfo[]) => entities.map((e) => e.labels[label] ?? '');
+
+/** The model routes. */
+export function modelRoutes(query: QueryService): Route[] {
+  const route = (pattern: string, handler: string, answer: Route['answer']): Route => ({ pattern: `${modelPrefix}${pattern}`, handler, produces: 'json', answer });
+  const list = (pattern: string, handler: string, names: (params: Params) => string[]) =>
+    route(pattern, handler, ({ params }) => jsonReply(names(params)));
+  const available = (pattern: string, handler: string, keyOf: KeyOf) => list(pattern, handler, (params) => query.metricNames(keyOf(params)));
+  const metric = (pattern: string, handler: string, keyOf: KeyOf) =>
+    route(pattern, handler, (request) => answering(() => jsonReply(metricResults(query, [keyOf(request.params)], request)[0])));
+
+  const node = '/nodes/{node-name}';
+  const namespace = '/namespaces/{namespace-name}';
+  const pod = `${namespace}/pods/{pod-name}`;
+  const container = `${pod}/containers/{container-name}`;
+  const freeContainer = `${node}/freecontainers/{container-name}`;
+  return [
+    available('/metrics', 'availableClusterMetrics', entityKeys.cluster),
+    metric('/metrics/{metric-name:*}', 'clusterMetrics', entityKeys.cluster),
+    list('/nodes', 'nodeList', () => labelOf(Label.Hostname)(query.nodes())),
+    available(`${node}/metrics`, 'availableNodeMetrics', entityKeys.node),
+    metric(`${node}/metrics/{metric-name:*}`, 'nodeMetrics', entityKeys.node),
+    list('/namespaces', 'namespaceList', () => labelOf(Label.NamespaceName)(query.namespaces())),
+    available(`${namespace}/metrics`, 'availableNamespaceMetrics', entityKeys.namespace),
+    metric(`${namespace}/metrics/{metric-name:*}`, 'namespaceMetrics', entityKeys.namespace),
+    list(`${namespace}/pods`, 'namespacePodList', (p) => labelOf(Label.PodName)(query.pods(p['namespace-name']!))),
+    available(`${pod}/metrics`, 'availablePodMetrics', entityKeys.pod),
+    metric(`${pod}/metrics/{metric-name:*}`, 'podMetrics', entityKeys.pod),
+    list(`${pod}/containers`, 'podContainerList', (p) => labelOf(Label.ContainerName)(query.containers(p['namespace-name']!, p['pod-name']!))),
+    available(`${container}/metrics`, 'availableContainerMetrics', entityKeys.podContainer),
+    metric(`${container}/metrics/{metric-name:*}`, 'podContainerMetrics', entityKeys.podContainer),
+    // Heapster filters free containers by the `hostname` label, not the node name (quirk 2).
+    list(`${node}/freecontainers`, 'systemContainerList', (p) => labelOf(Label.ContainerName)(query.systemContainers(p['node-name']!))),
+    available(`${freeContainer}/metrics`, 'availableMetrics', entityKeys.freeContainer),
+    metric(`${freeContainer}/metrics/{metric-name:*}`, 'freeContainerMetrics', entityKeys.freeContainer),
+    route(`${namespace}/pod-list/{pod-list}/metrics/{metric-name:*}`, 'podListMetric', (request) =>
+      answering(() => jsonReply({ items: metricResults(query, podListKeys(request.params), request) }, { pretty: false })),
+    ),
+    list('/debug/allkeys', 'debugAllKeys', () => query.keys()),
+  ];
+}
