@@ -8,6 +8,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from '../core/log.js';
 import type { SelfMetrics } from '../core/selfMetrics.js';
+import type { InfluxHistory } from '../sinks/influxdb/historyTypes.js';
 import type { LiveFeed } from '../sinks/liveFeed.js';
 import type { RouteHandler } from './server.js';
 import type { QueryService } from './query/types.js';
@@ -25,6 +26,8 @@ export interface SurfaceContext {
   resolutionMs: number;
   /** True when the model store exists (`--disable_metric_sink` not given). */
   hasModel: boolean;
+  /** The historical source (`--historical_source`): InfluxDB queries for data older than memory. */
+  history?: InfluxHistory;
 }
 
 /** A mounted API surface. */

@@ -8,6 +8,7 @@ import { parseDuration } from '../core/duration.js';
 import { parseKubeSourceUri, type KubeSourceConfig } from '../kube/config.js';
 import { parseSimUri, type SimStartOptions } from '../sim/index.js';
 import { parseSinkUri, type SinkSpec } from '../sinks/factory.js';
+import type { InfluxSinkSpec } from '../sinks/influxdb/index.js';
 import { defaultSource, validateFlags, type FlagProblem, type Flags } from './flags.js';
 
 /** Where metrics come from. */
@@ -19,6 +20,8 @@ export type SourceConfig =
 export interface HeapgraphConfig {
   source: SourceConfig;
   sinks: SinkSpec[];
+  /** The sink `--historical_source` names; absent when the flag is not given. */
+  historicalSource?: InfluxSinkSpec;
   resolutionMs: number;
   port: number;
   listenIp: string;
@@ -61,12 +64,21 @@ export function toConfig(flags: Flags): ConfigResult {
       problems.push({ flag: '--sink', message: message(error) });
     }
   }
+  let historicalSource: InfluxSinkSpec | undefined;
+  if (flags.historicalSource !== '') {
+    // Heapster: the flag must repeat a --sink value exactly, and that sink must support history.
+    historicalSource = sinks.find((spec): spec is InfluxSinkSpec => spec.kind === 'influxdb' && spec.uri === flags.historicalSource);
+    if (!historicalSource) {
+      problems.push({ flag: '--historical_source', message: `Failed to use a sink as a historical metrics source: no influxdb --sink is "${flags.historicalSource}"` });
+    }
+  }
   if (problems.length > 0 || !source) return { ok: false, problems };
   return {
     ok: true,
     config: {
       source,
       sinks,
+      ...(historicalSource ? { historicalSource } : {}),
       resolutionMs: parseDuration(flags.metricResolution),
       port: Number(flags.heapsterPort),
       listenIp: flags.listenIp,

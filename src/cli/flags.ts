@@ -12,6 +12,7 @@ import { parseDuration } from '../core/duration.js';
 export interface Flags {
   source: string[];
   sink: string[];
+  historicalSource: string;
   metricResolution: string;
   heapsterPort: string;
   listenIp: string;
@@ -34,6 +35,7 @@ export const defaultSource = 'sim:?nodes=20&podsPerNode=30&seed=1';
 export const defaultFlags: Readonly<Flags> = {
   source: [],
   sink: [],
+  historicalSource: '',
   metricResolution: '60s',
   heapsterPort: '8082',
   listenIp: '',
@@ -52,7 +54,8 @@ export const defaultFlags: Readonly<Flags> = {
 /** One line per flag for `--help`. */
 export const flagHelp: ReadonlyArray<[string, string]> = [
   ['--source=URI', `metrics source: kubernetes:<url>?opts, kubernetes.summary_api:<url>?opts or sim:?nodes=N&podsPerNode=M&seed=S (default ${defaultSource})`],
-  ['--sink=URI', 'sink, repeatable: log, metric'],
+  ['--sink=URI', 'sink, repeatable: log, metric, influxdb:http://host:8086?db=k8s&... (docs/influxdb.md)'],
+  ['--historical_source=URI', 'a --sink value (influxdb) that answers /api/v1/historical and GraphQL ranges older than memory'],
   ['--metric_resolution=DUR', 'scrape interval, Go duration, at least 1s (default 60s)'],
   ['--heapster_port=PORT', 'port of the APIs, alias --port (default 8082)'],
   ['--listen_ip=IP', 'address to bind (default all interfaces)'],
@@ -84,6 +87,7 @@ export class FlagError extends Error {
 const options = {
   source: { type: 'string', multiple: true },
   sink: { type: 'string', multiple: true },
+  'historical-source': { type: 'string' },
   'metric-resolution': { type: 'string' },
   'heapster-port': { type: 'string' },
   port: { type: 'string' },
@@ -144,6 +148,7 @@ export function parseFlags(argv: readonly string[]): Flags {
   return {
     source: (values.source as string[] | undefined) ?? [],
     sink: (values.sink as string[] | undefined) ?? [],
+    historicalSource: str('historical-source', defaultFlags.historicalSource),
     metricResolution: str('metric-resolution', defaultFlags.metricResolution),
     heapsterPort: str('heapster-port', str('port', defaultFlags.heapsterPort)),
     listenIp: str('listen-ip', defaultFlags.listenIp),

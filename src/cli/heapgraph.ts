@@ -19,6 +19,8 @@ import { createKubeInformers, type KubeInformers } from '../kube/informers.js';
 import { nodeTargets } from '../kube/nodes.js';
 import { createProcessors } from '../processors/pipeline.js';
 import { startSimCluster, type RunningSimCluster } from '../sim/index.js';
+import { createInfluxHistory, createInfluxMetrics, createInfluxSink } from '../sinks/influxdb/index.js';
+import type { InfluxHistory } from '../sinks/influxdb/historyTypes.js';
 import { createLiveFeed, type LiveFeed } from '../sinks/liveFeed.js';
 import { createLogSink } from '../sinks/log.js';
 import { createSinkManager, type SinkManager } from '../sinks/manager.js';
@@ -61,11 +63,20 @@ async function resolveKubeSource(config: HeapgraphConfig): Promise<{ kube: KubeS
   return { kube, sim };
 }
 
-function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, feed: LiveFeed, logger: Logger): Sink[] {
+function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, feed: LiveFeed, metrics: SelfMetrics, logger: Logger): Sink[] {
   const sinks: Sink[] = store ? [createMetricSink(store, (batch) => feed.publish(batch))] : [];
   for (const spec of config.sinks) {
-    if (spec.kind === 'log') sinks.push(createLogSink(logger.child({ sink: 'log' })));
-    // `--sink=metric` names the in-memory store, which exists unless disabled.
+    switch (spec.kind) {
+      case 'log':
+        sinks.push(createLogSink(logger.child({ sink: 'log' })));
+        break;
+      case 'influxdb':
+        sinks.push(createInfluxSink(spec, { metrics: createInfluxMetrics(metrics.registry), logger: logger.child({ stage: 'sink' }) }));
+        break;
+      case 'metric':
+        // Names the in-memory store, which exists unless --disable_metric_sink.
+        break;
+    }
   }
   return sinks;
 }
@@ -151,7 +162,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
   const feed = createLiveFeed();
   if (store) feed.onBatch(() => metrics.storeBytes.set(store.memoryBytes()));
   const sinks = createSinkManager({
-    sinks: createSinks(config, store, feed, logger),
+    sinks: createSinks(config, store, feed, metrics, logger),
     exportTimeoutMs: config.exportTimeoutMs,
     onExport: exportRecorder(metrics, logger.child({ stage: 'sinks' })),
   });
@@ -181,7 +192,8 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
   };
   const emptyModel = createModelStore({ retentionMs: config.retentionMs });
   const query = createQueryService({ model: store ?? emptyModel, kube: informers.listers, scrapes: sources });
-  const context = { query, feed, metrics, logger, clock: Date.now, resolutionMs: config.resolutionMs, hasModel: store !== undefined };
+  const history: InfluxHistory | undefined = config.historicalSource ? createInfluxHistory(config.historicalSource) : undefined;
+  const context = { query, feed, metrics, logger, clock: Date.now, resolutionMs: config.resolutionMs, hasModel: store !== undefined, ...(history ? { history } : {}) };
   let http: HttpServerHandle | undefined;
   const surfaces: Surface[] = [];
   try {
@@ -190,7 +202,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
     for (const surface of surfaces) surface.attach?.(http.server);
     await informers.start();
   } catch (error) {
-    await Promise.allSettled([...surfaces.map((s) => s.stop?.()), http?.close(), informers.stop(), sim?.close()]);
+    await Promise.allSettled([...surfaces.map((s) => s.stop?.()), http?.close(), informers.stop(), sim?.close(), history?.close()]);
     throw error;
   }
   manager.start();
@@ -212,6 +224,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
       stopping ??= (async () => {
         await manager.stop();
         await sinks.stop(config.exportTimeoutMs);
+        await history?.close();
         await informers.stop();
         client.close();
         await Promise.allSettled(surfaces.map((surface) => surface.stop?.()));

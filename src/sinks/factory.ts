@@ -4,11 +4,13 @@
  * @module
  */
 
+import { parseInfluxSinkUri, type InfluxSinkSpec } from './influxdb/index.js';
+
 /** A parsed `--sink` value. */
-export type SinkSpec = { kind: 'log' } | { kind: 'metric' };
+export type SinkSpec = { kind: 'log' } | { kind: 'metric' } | InfluxSinkSpec;
 
 /** Sink kinds this build can create. */
-export const sinkKinds = ['log', 'metric'] as const;
+export const sinkKinds = ['log', 'metric', 'influxdb'] as const;
 
 /** Parses one `--sink` value; throws an Error naming the value when it is not usable. */
 export function parseSinkUri(uri: string): SinkSpec {
@@ -18,6 +20,8 @@ export function parseSinkUri(uri: string): SinkSpec {
     case 'log':
     case 'metric':
       return { kind };
+    case 'influxdb':
+      return parseInfluxSinkUri(uri);
     default:
       throw new Error(`unknown sink "${kind}" in "${uri}" (known: ${sinkKinds.join(', ')})`);
   }

@@ -41,7 +41,8 @@ export interface InfluxHttp {
   write(body: string, signal?: AbortSignal): Promise<void>;
   /**
    * Runs InfluxQL (several statements joined by `;` are answered by position). `withDb` adds the
-   * target database (the bucket for v2). Timestamps come back as epoch milliseconds.
+   * target database (for v2 the bucket, `db/rp` split into `db` and `rp`). Timestamps come back
+   * as epoch milliseconds.
    */
   query(statements: string, signal?: AbortSignal, withDb?: boolean): Promise<StatementResult[]>;
   /** Closes idle keep-alive connections. */
@@ -103,7 +104,11 @@ export function createInfluxHttp(spec: InfluxSinkSpec, { requestTimeoutMs = 10_0
     target.api === 'v1'
       ? `/write?${new URLSearchParams({ db: target.db, rp: 'default', precision: 'ns' })}`
       : `/api/v2/write?${new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ns' })}`;
-  const database = target.api === 'v1' ? target.db : target.bucket;
+  // `/query` names a database and retention policy; a v2 bucket written `db/rp` (InfluxDB 1.8's
+  // convention, and the DBRP mapping of 2.x) is split into the two.
+  const slash = target.api === 'v2' ? target.bucket.indexOf('/') : -1;
+  const database: Record<string, string> =
+    target.api === 'v1' ? { db: target.db } : slash === -1 ? { db: target.bucket } : { db: target.bucket.slice(0, slash), rp: target.bucket.slice(slash + 1) };
 
   /**
    * The transport only reports a socket timeout; it does not end the request. A timeout signal
@@ -131,7 +136,7 @@ export function createInfluxHttp(spec: InfluxSinkSpec, { requestTimeoutMs = 10_0
     },
 
     async query(statements, signal, withDb = false) {
-      const params = new URLSearchParams({ epoch: 'ms', ...(withDb ? { db: database } : {}) });
+      const params = new URLSearchParams({ epoch: 'ms', ...(withDb ? database : {}) });
       const form = new URLSearchParams({ q: statements }).toString();
       const answer = await send('query', `/query?${params}`, form, { 'content-type': 'application/x-www-form-urlencoded' }, false, signal);
       const results = (answer as { results?: unknown } | undefined)?.results;

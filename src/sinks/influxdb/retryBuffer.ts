@@ -3,8 +3,10 @@
  * never waits for InfluxDB); points leave in chunks of at most `chunkLines` lines, at most
  * `concurrency` requests at a time, oldest first. A chunk whose request fails goes back to the
  * front and is retried after an exponential backoff, so nothing is lost while the buffer holds.
- * When more than `capacityPoints` points are buffered (waiting plus in flight), the OLDEST
- * waiting points are dropped and reported. A chunk InfluxDB refuses for good (a 400 — bad line
+ * When more than `capacityPoints` points wait, the OLDEST are dropped and reported. Points in
+ * flight do not count (they cannot be dropped, and at most `concurrency × chunkLines` are in
+ * flight); a chunk whose request fails waits again, oldest of all, so the points kept are always
+ * the newest `capacityPoints`. A chunk InfluxDB refuses for good (a 400 — bad line
  * protocol, a field type conflict) is dropped and reported instead of blocking the queue forever.
  *
  * Heapster had no buffer: a failed write lost its points (quirk 11).
@@ -50,7 +52,7 @@ export interface RetryBufferOptions {
   send(body: string, lines: number, signal: AbortSignal): Promise<number | void>;
   /** Whether a failed chunk should be retried (else it is dropped as `rejected`). */
   isRetryable(error: unknown): boolean;
-  /** Points held at most, waiting plus in flight. */
+  /** Points waiting at most (points in flight come on top). */
   capacityPoints: number;
   /** Lines per request at most. */
   chunkLines: number;
@@ -77,8 +79,11 @@ export interface RetryBuffer {
   readonly bufferedPoints: number;
   /** Resolves true once everything buffered is written (or dropped), false if `signal` aborts first. */
   drain(signal: AbortSignal): Promise<boolean>;
-  /** Cancels retries and in-flight requests; what is left is reported dropped as `shutdown`. */
-  close(): void;
+  /**
+   * Cancels retries and aborts the requests in flight; what is left is reported dropped as
+   * `shutdown`. Resolves once the aborted requests have settled.
+   */
+  close(): Promise<void>;
 }
 
 interface Chunk {
@@ -114,7 +119,7 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
   const reportBuffered = () => events.buffered?.(queuedPoints + inFlightPoints);
 
   function enforceCapacity(): void {
-    let excess = queuedPoints + inFlightPoints - capacityPoints;
+    let excess = queuedPoints - capacityPoints;
     let dropped = 0;
     while (excess > 0 && queue.length > 0) {
       const oldest = queue[0]!;
@@ -243,7 +248,15 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
     },
 
     close() {
-      if (closed) return;
+      const settled = new Promise<void>((resolve) => {
+        if (inFlight === 0) return resolve();
+        const onIdle = () => {
+          idleWaiters.delete(onIdle);
+          resolve();
+        };
+        idleWaiters.add(onIdle);
+      });
+      if (closed) return settled;
       closed = true;
       if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
       retryTimer = undefined;
@@ -253,6 +266,7 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
       queuedPoints = 0;
       reportBuffered();
       settle();
+      return settled;
     },
   };
 }

@@ -167,7 +167,7 @@ export function createInfluxSink(spec: InfluxSinkSpec, options: InfluxSinkOption
     },
     async stop(signal) {
       await buffer.drain(signal);
-      buffer.close();
+      await buffer.close();
       http.close();
     },
     get bufferedPoints() {

@@ -30,8 +30,9 @@ describe('createLineEncoder', () => {
     for (const tag of blacklistedTags) expect(line).not.toContain(`${tag}=`);
   });
 
-  it('uses the configured cluster_name and drops the tag when it is empty', () => {
+  it('uses the configured cluster_name, over a label of that name, and drops the tag when it is empty', () => {
     expect(createLineEncoder({ clusterName: 'prod eu' }).encode(batchOf({ c: webContainer() })).lines[0]).toContain(',cluster_name=prod\\ eu,');
+    expect(createLineEncoder({ clusterName: 'prod' }).encode(batchOf({ c: webContainer({ cluster_name: 'stored' }) })).lines[0]).toContain(',cluster_name=prod,');
     expect(createLineEncoder({ clusterName: '' }).encode(batchOf({ c: webContainer() })).lines[0]).not.toContain('cluster_name');
   });
 
