@@ -2,13 +2,15 @@
  * Heapster's REST surface over the query service: the `/api/v1/model` tree with its
  * aggregations, `/api/v1/metric-export` and its schema, the resource metrics APIs (Heapster's
  * v1alpha1, metrics-server's v1beta1 with discovery), `/metrics` and `/healthz`. A thin
- * translation of paths and JSON shapes: every number comes from {@link SurfaceContext.query}.
+ * translation of paths and JSON shapes: every number comes from {@link SurfaceContext.query},
+ * or, under `/api/v1/historical` (only with `--historical_source`), from {@link SurfaceContext.history}.
  *
  * @module
  */
 import type { SurfaceFactory } from '../surface.js';
 import { aggregatedRoutes } from './aggregated.js';
 import { exportRoutes } from './export.js';
+import { historicalRoutes } from './historical.js';
 import { createRequestMetrics } from './instrument.js';
 import { alphaRoutes } from './metricsAlpha.js';
 import { betaRoutes } from './metricsBeta.js';
@@ -33,6 +35,7 @@ export function createRestSurface(options: RestSurfaceOptions = {}): SurfaceFact
     const { query, resolutionMs } = context;
     const routes = [
       ...(context.hasModel ? [...modelRoutes(query), ...aggregatedRoutes(query)] : []),
+      ...(context.history ? historicalRoutes({ history: context.history, query, logger: context.logger }) : []),
       ...exportRoutes(query, { disableExport }),
       ...alphaRoutes({ query, resolutionMs }),
       ...betaRoutes({ query, resolutionMs }),
