@@ -9,6 +9,7 @@ import { parseKubeSourceUri, type KubeSourceConfig } from '../kube/config.js';
 import { parseSimUri, type SimStartOptions } from '../sim/index.js';
 import { parseSinkUri, type SinkSpec } from '../sinks/factory.js';
 import type { InfluxSinkSpec } from '../sinks/influxdb/index.js';
+import type { GraphqlSurfaceOptions } from '../api/graphql/options.js';
 import { defaultSource, validateFlags, type FlagProblem, type Flags } from './flags.js';
 
 /** Where metrics come from. */
@@ -33,6 +34,8 @@ export interface HeapgraphConfig {
   disableExport: boolean;
   retentionMs: number;
   logLevel: string;
+  /** Limits and landing page of the GraphQL surface. */
+  graphql: GraphqlSurfaceOptions;
 }
 
 /** Either a config or every problem found. */
@@ -90,6 +93,16 @@ export function toConfig(flags: Flags): ConfigResult {
       disableExport: flags.disableExport,
       retentionMs: parseDuration(flags.modelRetention),
       logLevel: flags.logLevel,
+      graphql: {
+        maxDepth: Number(flags.graphqlMaxDepth),
+        maxCost: Number(flags.graphqlMaxCost),
+        maxAliases: Number(flags.graphqlMaxAliases),
+        maxPointsPerOperation: Number(flags.graphqlMaxPoints),
+        maxSubscriptionsPerConnection: Number(flags.graphqlMaxSubscriptions),
+        connectionInitTimeoutMs: parseDuration(flags.graphqlInitTimeout),
+        maxPayloadBytes: Number(flags.graphqlMaxPayloadBytes),
+        landingPage: flags.graphqlLandingPage as 'offline' | 'none',
+      },
     },
   };
 }

@@ -24,6 +24,14 @@ export interface Flags {
   disableExport: boolean;
   modelRetention: string;
   logLevel: string;
+  graphqlMaxDepth: string;
+  graphqlMaxCost: string;
+  graphqlMaxAliases: string;
+  graphqlMaxPoints: string;
+  graphqlMaxSubscriptions: string;
+  graphqlInitTimeout: string;
+  graphqlMaxPayloadBytes: string;
+  graphqlLandingPage: string;
   version: boolean;
   help: boolean;
 }
@@ -47,6 +55,14 @@ export const defaultFlags: Readonly<Flags> = {
   disableExport: false,
   modelRetention: '15m',
   logLevel: 'info',
+  graphqlMaxDepth: '15',
+  graphqlMaxCost: '50000',
+  graphqlMaxAliases: '50',
+  graphqlMaxPoints: '100000',
+  graphqlMaxSubscriptions: '100',
+  graphqlInitTimeout: '3s',
+  graphqlMaxPayloadBytes: '262144',
+  graphqlLandingPage: 'offline',
   version: false,
   help: false,
 };
@@ -67,6 +83,14 @@ export const flagHelp: ReadonlyArray<[string, string]> = [
   ['--disable_export', '/api/v1/metric-export answers []'],
   ['--model_retention=DUR', 'how long the model keeps every metric (default 15m)'],
   ['--log_level=LEVEL', 'trace, debug, info, warn, error (default info)'],
+  ['--graphql_max_depth=N', 'deepest GraphQL selection accepted (default 15)'],
+  ['--graphql_max_cost=N', 'highest estimated cost of one GraphQL operation (default 50000)'],
+  ['--graphql_max_aliases=N', 'most aliases in one GraphQL operation (default 50)'],
+  ['--graphql_max_points=N', 'most series points one GraphQL operation may return (default 100000)'],
+  ['--graphql_max_subscriptions=N', 'subscriptions per WebSocket connection (default 100)'],
+  ['--graphql_init_timeout=DUR', 'time a WebSocket has to send connection_init (default 3s)'],
+  ['--graphql_max_payload_bytes=N', 'largest WebSocket message accepted (default 262144)'],
+  ['--graphql_landing_page=MODE', 'offline (a self-contained page at GET /graphql) or none (default offline)'],
   ['--version', 'print the version and exit'],
 ];
 
@@ -100,6 +124,14 @@ const options = {
   'disable-export': { type: 'boolean' },
   'model-retention': { type: 'string' },
   'log-level': { type: 'string' },
+  'graphql-max-depth': { type: 'string' },
+  'graphql-max-cost': { type: 'string' },
+  'graphql-max-aliases': { type: 'string' },
+  'graphql-max-points': { type: 'string' },
+  'graphql-max-subscriptions': { type: 'string' },
+  'graphql-init-timeout': { type: 'string' },
+  'graphql-max-payload-bytes': { type: 'string' },
+  'graphql-landing-page': { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -160,6 +192,14 @@ export function parseFlags(argv: readonly string[]): Flags {
     disableExport: (values['disable-export'] as boolean | undefined) ?? false,
     modelRetention: str('model-retention', defaultFlags.modelRetention),
     logLevel: str('log-level', defaultFlags.logLevel),
+    graphqlMaxDepth: str('graphql-max-depth', defaultFlags.graphqlMaxDepth),
+    graphqlMaxCost: str('graphql-max-cost', defaultFlags.graphqlMaxCost),
+    graphqlMaxAliases: str('graphql-max-aliases', defaultFlags.graphqlMaxAliases),
+    graphqlMaxPoints: str('graphql-max-points', defaultFlags.graphqlMaxPoints),
+    graphqlMaxSubscriptions: str('graphql-max-subscriptions', defaultFlags.graphqlMaxSubscriptions),
+    graphqlInitTimeout: str('graphql-init-timeout', defaultFlags.graphqlInitTimeout),
+    graphqlMaxPayloadBytes: str('graphql-max-payload-bytes', defaultFlags.graphqlMaxPayloadBytes),
+    graphqlLandingPage: str('graphql-landing-page', defaultFlags.graphqlLandingPage),
     version: (values.version as boolean | undefined) ?? false,
     help: (values.help as boolean | undefined) ?? false,
   };
@@ -188,6 +228,21 @@ export function validateFlags(flags: Flags): FlagProblem[] {
   if (flags.labelSeparator === '') problems.push({ flag: '--label_separator', message: 'must not be empty' });
   for (const entry of flags.storeLabel) {
     if (!/^([^=]+=)?[^=]+$/.test(entry)) problems.push({ flag: '--store_label', message: `expected name or newName=name, got "${entry}"` });
+  }
+  const counts: Array<[string, string]> = [
+    ['--graphql_max_depth', flags.graphqlMaxDepth],
+    ['--graphql_max_cost', flags.graphqlMaxCost],
+    ['--graphql_max_aliases', flags.graphqlMaxAliases],
+    ['--graphql_max_points', flags.graphqlMaxPoints],
+    ['--graphql_max_subscriptions', flags.graphqlMaxSubscriptions],
+    ['--graphql_max_payload_bytes', flags.graphqlMaxPayloadBytes],
+  ];
+  for (const [flag, text] of counts) {
+    if (!/^[1-9]\d{0,8}$/.test(text)) problems.push({ flag, message: `expected a positive whole number, got "${text}"` });
+  }
+  durationProblem('--graphql_init_timeout', flags.graphqlInitTimeout, 1, problems);
+  if (flags.graphqlLandingPage !== 'offline' && flags.graphqlLandingPage !== 'none') {
+    problems.push({ flag: '--graphql_landing_page', message: `expected offline or none, got "${flags.graphqlLandingPage}"` });
   }
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(flags.logLevel)) {
     problems.push({ flag: '--log_level', message: `unknown level "${flags.logLevel}"` });

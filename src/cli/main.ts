@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '../core/log.js';
 import { toConfig } from './config.js';
 import { FlagError, flagHelp, parseFlags } from './flags.js';
+import { createGraphqlSurface } from '../api/graphql/index.js';
 import { createRestSurface } from '../api/rest/index.js';
 import { runHeapgraph } from './heapgraph.js';
 
@@ -45,10 +46,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: result.config.logLevel });
-  const surfaces = [createRestSurface({ disableExport: result.config.disableExport })];
+  const surfaces = [createRestSurface({ disableExport: result.config.disableExport }), createGraphqlSurface(result.config.graphql)];
   const app = await runHeapgraph(result.config, logger, { surfaces });
   const where = result.config.source.kind === 'sim' ? ` (simulated cluster, API server ${app.sim?.apiUrl})` : '';
-  logger.info(`Heapgraph ${version()} serving on ${app.url}${where}: try ${app.url}/healthz`);
+  logger.info(`Heapgraph ${version()} serving on ${app.url}${where}: GraphQL at ${app.url}/graphql, Heapster's REST API at ${app.url}/api/v1/model/`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -41,6 +41,8 @@ describe('parseFlags', () => {
     [['--disable_metric_sink'], { disableMetricSink: true }],
     [['--disable-metric-sink'], { disableMetricSink: true }],
     [['--disable_export'], { disableExport: true }],
+    [['--graphql_max_depth=7'], { graphqlMaxDepth: '7' }],
+    [['--graphql-landing-page=none'], { graphqlLandingPage: 'none' }],
     [['--model_retention=1h'], { modelRetention: '1h' }],
     [['--log_level=debug'], { logLevel: 'debug' }],
     [['--version'], { version: true }],
@@ -124,6 +126,10 @@ describe('validateFlags', () => {
     [{ modelRetention: '100ms' }, '--model_retention', 'must be at least 1s, got "100ms"'],
     [{ heapsterPort: 'http' }, '--heapster_port', 'not a port number: "http"'],
     [{ heapsterPort: '65536' }, '--heapster_port', 'not a port number: "65536"'],
+    [{ graphqlMaxDepth: '0' }, '--graphql_max_depth', 'expected a positive whole number, got "0"'],
+    [{ graphqlMaxPoints: 'lots' }, '--graphql_max_points', 'expected a positive whole number, got "lots"'],
+    [{ graphqlInitTimeout: 'never' }, '--graphql_init_timeout', 'not a duration: "never" (use e.g. 30s, 1m30s, 500ms)'],
+    [{ graphqlLandingPage: 'cdn' }, '--graphql_landing_page', 'expected offline or none, got "cdn"'],
     [{ heapsterPort: '-1' }, '--heapster_port', 'not a port number: "-1"'],
     [{ heapsterPort: '' }, '--heapster_port', 'not a port number: ""'],
     [{ heapsterPort: '0x50' }, '--heapster_port', 'not a port number: "0x50"'],
@@ -169,6 +175,16 @@ describe('toConfig', () => {
       disableExport: false,
       retentionMs: 15 * minute,
       logLevel: 'info',
+      graphql: {
+        maxDepth: 15,
+        maxCost: 50_000,
+        maxAliases: 50,
+        maxPointsPerOperation: 100_000,
+        maxSubscriptionsPerConnection: 100,
+        connectionInitTimeoutMs: 3_000,
+        maxPayloadBytes: 262_144,
+        landingPage: 'offline',
+      },
     } satisfies HeapgraphConfig);
   });
 

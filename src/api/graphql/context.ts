@@ -1,0 +1,122 @@
+/**
+ * The context of one GraphQL operation (one HTTP request, or one shared execution of a
+ * subscription for one batch): the query service, the operation's loaders, its points budget
+ * and a memo for indexes several fields derive from the same lists.
+ *
+ * @module
+ */
+import type { DataBatch } from '../../core/types.js';
+import type { QueryService } from '../query/types.js';
+import { GraphqlSurfaceError } from './errors.js';
+import { createSeriesLoaders, type SeriesLoaders } from './loaders.js';
+
+/** Counts the points an operation returns and stops it at the cap. */
+export interface PointBudget {
+  /** Adds `count` points; throws `points_limit` once the total passes the cap. */
+  spend(count: number): void;
+  /** Points returned so far. */
+  readonly spent: number;
+  /** The error raised when the cap was passed, if it was. */
+  readonly exceeded: GraphqlSurfaceError | undefined;
+}
+
+/** Page sizes of list fields. */
+export interface PageLimits {
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+}
+
+/**
+ * Values derived from the newest batch alone (entity lists, pods by node), shared by every
+ * operation until the next batch is stored: each list is read from the store once per batch,
+ * not once per request.
+ */
+export interface BatchMemo {
+  get<T>(key: string, build: () => T): T;
+}
+
+/** A memo that starts over whenever the query service's newest batch is another object. */
+export function createBatchMemo(query: QueryService): BatchMemo {
+  let batch: DataBatch | undefined;
+  let entries = new Map<string, unknown>();
+  return {
+    get<T>(key: string, build: () => T): T {
+      const newest = query.latestBatch();
+      if (newest !== batch) {
+        batch = newest;
+        entries = new Map();
+      }
+      if (entries.has(key)) return entries.get(key) as T;
+      const value = build();
+      entries.set(key, value);
+      return value;
+    },
+  };
+}
+
+/** What every resolver receives. */
+export interface OperationContext {
+  readonly query: QueryService;
+  readonly loaders: SeriesLoaders;
+  readonly points: PointBudget;
+  readonly pages: PageLimits;
+  /** `--metric_resolution`, ms. */
+  readonly resolutionMs: number;
+  /** Builds a value once per operation (indexes that also read the Kubernetes caches). */
+  memo<T>(key: string, build: () => T): T;
+  /** Builds a value once per stored batch (lists and indexes read from the newest batch only); treat it as immutable. */
+  batchMemo<T>(key: string, build: () => T): T;
+}
+
+/** What is shared by every operation of a surface. */
+export interface ContextSettings {
+  readonly query: QueryService;
+  /** Shared by the surface's operations. */
+  readonly batchMemo: BatchMemo;
+  readonly pages: PageLimits;
+  readonly resolutionMs: number;
+  readonly maxPointsPerOperation: number;
+}
+
+function createPointBudget(max: number): PointBudget {
+  let spent = 0;
+  let exceeded: GraphqlSurfaceError | undefined;
+  return {
+    spend(count) {
+      spent += count;
+      if (spent > max) {
+        exceeded ??= new GraphqlSurfaceError(
+          'points_limit',
+          `The operation returns more than ${max} points (series points and aggregation buckets); ask for a shorter range, fewer series or a smaller page`,
+          { limit: max },
+        );
+        throw exceeded;
+      }
+    },
+    get spent() {
+      return spent;
+    },
+    get exceeded() {
+      return exceeded;
+    },
+  };
+}
+
+/** A fresh context for one operation. */
+export function createOperationContext({ query, batchMemo, pages, resolutionMs, maxPointsPerOperation }: ContextSettings): OperationContext {
+  const memos = new Map<string, unknown>();
+  return {
+    query,
+    loaders: createSeriesLoaders(query),
+    points: createPointBudget(maxPointsPerOperation),
+    pages,
+    resolutionMs,
+    memo<T>(key: string, build: () => T): T {
+      if (memos.has(key)) return memos.get(key) as T;
+      const value = build();
+      memos.set(key, value);
+      return value;
+    },
+    batchMemo: (key, build) => batchMemo.get(key, build),
+  };
+}
