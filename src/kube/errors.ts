@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CodedError } from '../core/errors.js';
 
 /** Why a source URI or the API-client configuration built from it was rejected. */
 export type KubeConfigErrorCode =
@@ -17,16 +18,8 @@ export type KubeConfigErrorCode =
   | 'kubeconfig'; // the `auth` kubeconfig file could not be read or parsed
 
 /** A source URI or API-client configuration problem; a start-up failure. */
-export class KubeConfigError extends Error {
+export class KubeConfigError extends CodedError<KubeConfigErrorCode> {
   override readonly name = 'KubeConfigError';
-  constructor(
-    readonly code: KubeConfigErrorCode,
-    message: string,
-    /** The option, value, path or URI that locates the problem. */
-    readonly context: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** Why a node is not scraped this cycle. */
@@ -54,12 +47,6 @@ export type InformerErrorCode =
   | 'invalid_option'; // an informer or backoff option out of range
 
 /** A lifecycle failure of the informer set (individual API errors are retried, never thrown). */
-export class InformerError extends Error {
+export class InformerError extends CodedError<InformerErrorCode> {
   override readonly name = 'InformerError';
-  constructor(
-    readonly code: InformerErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CodedError } from '../core/errors.js';
 
 /** Why a batch was dropped (or the pipeline could not be built). */
 export type ProcessorErrorCode =
@@ -13,17 +14,8 @@ export type ProcessorErrorCode =
   | 'processor_failed'; // a processor threw something that is not a ProcessorError
 
 /** A processor failure; the batch it was processing is not exported. */
-export class ProcessorError extends Error {
+export class ProcessorError extends CodedError<ProcessorErrorCode> {
   override readonly name = 'ProcessorError';
-  constructor(
-    readonly code: ProcessorErrorCode,
-    message: string,
-    /** Processor name, metric-set key, metric name, option name: whatever locates the problem. */
-    readonly context: Readonly<Record<string, string | number>> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CodedError } from '../core/errors.js';
 
 /** Why the simulator refused a request. */
 export type SimErrorCode =
@@ -12,14 +13,6 @@ export type SimErrorCode =
   | 'bind_failed'; // a kubelet listener could not bind its loopback address
 
 /** A simulator failure, with the field or value that caused it. */
-export class SimError extends Error {
+export class SimError extends CodedError<SimErrorCode> {
   override readonly name = 'SimError';
-  constructor(
-    readonly code: SimErrorCode,
-    message: string,
-    /** Option name, parameter, node name or address: whatever locates the problem. */
-    readonly context: Readonly<Record<string, string | number>> = {},
-  ) {
-    super(message);
-  }
 }

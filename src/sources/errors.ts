@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CodedError } from '../core/errors.js';
 
 /** Why one node produced no data. */
 export type SourceErrorCode =
@@ -13,14 +14,6 @@ export type SourceErrorCode =
   | 'connection'; // connection refused, reset, DNS, TLS
 
 /** A failure of one node's scrape or decode, with context. */
-export class SourceError extends Error {
+export class SourceError extends CodedError<SourceErrorCode> {
   override readonly name = 'SourceError';
-  constructor(
-    readonly code: SourceErrorCode,
-    message: string,
-    /** Node name, URL, field path, HTTP status: whatever locates the problem. */
-    readonly context: Readonly<Record<string, string | number>> = {},
-  ) {
-    super(message);
-  }
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CodedError } from '../core/errors.js';
 
 /** Why the store refused a call. */
 export type StoreErrorCode =
@@ -12,16 +13,8 @@ export type StoreErrorCode =
   | 'unknown_aggregation'; // an aggregation name outside AggregationName
 
 /** A refused store call, with the field and the value received. */
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name = 'StoreError';
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    /** Field name and received value. */
-    readonly context: Readonly<Record<string, string | number>> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** How a received value is described in error messages ('array' and 'null' told apart). */

@@ -3,27 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.js';
-import { toConfig } from '../../src/cli/config.js';
-import { parseFlags } from '../../src/cli/flags.js';
 import { runHeapgraph, type Heapgraph } from '../../src/cli/heapgraph.js';
+import { configFrom, waitFor } from '../helpers/heapgraph.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function configFrom(argv: string[]) {
-  const result = toConfig(parseFlags(argv));
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.flag}: ${p.message}`).join('\n'));
-  return result.config;
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('heapgraph against the embedded simulated cluster', () => {
   let app: Heapgraph | undefined;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CodedError } from '../../core/errors.js';
 
 /** Why the store or server refused a call from Heapgraph code. */
 export type ApiServerErrorCode =
@@ -12,16 +13,8 @@ export type ApiServerErrorCode =
   | 'invalid_option'; // a server, store or fault option out of range, or a store not made by createObjectStore
 
 /** A misuse of the store or server, naming the field and what was received. */
-export class ApiServerError extends Error {
+export class ApiServerError extends CodedError<ApiServerErrorCode> {
   override readonly name = 'ApiServerError';
-  constructor(
-    readonly code: ApiServerErrorCode,
-    message: string,
-    /** Field, resource or option name: whatever locates the problem. */
-    readonly context: Readonly<Record<string, string | number>> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** The `reason` values this server puts in a `Status` (a subset of metav1.StatusReason). */

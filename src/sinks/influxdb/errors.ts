@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CodedError } from '../../core/errors.js';
 
 /** What went wrong talking to (or about) InfluxDB. */
 export type InfluxErrorCode =
@@ -18,17 +19,8 @@ export type InfluxErrorCode =
   | 'no_results'; // a historical lookup found no series for a key (Heapster answered 500)
 
 /** A failure of the InfluxDB sink or history backend, with context. */
-export class InfluxError extends Error {
+export class InfluxError extends CodedError<InfluxErrorCode> {
   override readonly name = 'InfluxError';
-  constructor(
-    readonly code: InfluxErrorCode,
-    message: string,
-    /** Option name, HTTP status, statement index: whatever locates the problem. */
-    readonly context: Readonly<Record<string, string | number>> = {},
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /** Go's `%q` for the strings Heapster quoted in its messages (close enough: JSON string syntax). */

@@ -6,28 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestSurface } from '../../../src/api/rest/index.js';
-import { toConfig } from '../../../src/cli/config.js';
-import { parseFlags } from '../../../src/cli/flags.js';
 import { runHeapgraph, type Heapgraph } from '../../../src/cli/heapgraph.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { parseQuantity } from '../../../src/core/quantity.js';
 import { rawGet } from './fixtureApi.js';
+import { configFrom, waitFor } from '../../helpers/heapgraph.js';
 
-function configFrom(argv: string[]) {
-  const result = toConfig(parseFlags(argv));
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.flag}: ${p.message}`).join('\n'));
-  return result.config;
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * Runs `read` until the newest batch is the same before and after it, so a REST answer and the
