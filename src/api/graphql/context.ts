@@ -1,13 +1,15 @@
 /**
  * The context of one GraphQL operation (one HTTP request, or one shared execution of a
- * subscription for one batch): the query service, the operation's loaders, its points budget
- * and a memo for indexes several fields derive from the same lists.
+ * subscription for one batch): the query service, the operation's loaders (with the historical
+ * source when there is one), its points budget and a memo for indexes several fields derive from
+ * the same lists.
  *
  * @module
  */
 import type { DataBatch } from '../../core/types.js';
 import type { QueryService } from '../query/types.js';
 import { GraphqlSurfaceError } from './errors.js';
+import { createHistoryReader, type HistorySettings } from './history.js';
 import { createSeriesLoaders, type SeriesLoaders } from './loaders.js';
 
 /** Counts the points an operation returns and stops it at the cap. */
@@ -76,6 +78,8 @@ export interface ContextSettings {
   readonly pages: PageLimits;
   readonly resolutionMs: number;
   readonly maxPointsPerOperation: number;
+  /** The historical source (`--historical_source`): completes ranges that start before memory. */
+  readonly history?: HistorySettings | undefined;
 }
 
 function createPointBudget(max: number): PointBudget {
@@ -103,11 +107,12 @@ function createPointBudget(max: number): PointBudget {
 }
 
 /** A fresh context for one operation. */
-export function createOperationContext({ query, batchMemo, pages, resolutionMs, maxPointsPerOperation }: ContextSettings): OperationContext {
+export function createOperationContext({ query, batchMemo, pages, resolutionMs, maxPointsPerOperation, history }: ContextSettings): OperationContext {
   const memos = new Map<string, unknown>();
   return {
     query,
-    loaders: createSeriesLoaders(query),
+    // One reader per operation: its DataLoader sends all of the operation's older lookups as one request.
+    loaders: createSeriesLoaders(query, history ? createHistoryReader(query, history, resolutionMs) : undefined),
     points: createPointBudget(maxPointsPerOperation),
     pages,
     resolutionMs,

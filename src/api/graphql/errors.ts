@@ -1,13 +1,15 @@
 /**
  * The GraphQL surface's closed error vocabulary and the one table that maps every domain error
- * code reaching it (its own, the store's, the selector parser's) to a GraphQL `extensions.code`
+ * code reaching it (its own, the store's, the selector parser's, InfluxDB's) to a GraphQL `extensions.code`
  * and an HTTP status. Resolvers throw domain errors; {@link toGraphQLError} and
  * {@link formatGraphqlError} translate them, so no message text is ever branched on.
  *
  * @module
  */
+import { CodedError } from '../../core/errors.js';
 import { GraphQLError, type GraphQLFormattedError } from './graphqlJs.js';
 import { LabelSelectorError } from '../../core/labelSelector.js';
+import { InfluxError, type InfluxErrorCode } from '../../sinks/influxdb/errors.js';
 import { StoreError } from '../../store/errors.js';
 
 /** Why the GraphQL surface refused something. */
@@ -23,16 +25,8 @@ export type GraphqlErrorCode =
   | 'wrong_transport'; // a subscription sent over HTTP (subscriptions need the WebSocket)
 
 /** A refused GraphQL request or option, with the field and the value received. */
-export class GraphqlSurfaceError extends Error {
+export class GraphqlSurfaceError extends CodedError<GraphqlErrorCode> {
   override readonly name = 'GraphqlSurfaceError';
-  constructor(
-    readonly code: GraphqlErrorCode,
-    message: string,
-    /** Argument or limit name, the value received, the limit. */
-    readonly context: Readonly<Record<string, string | number>> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** What a client sees for one domain code. */
@@ -45,6 +39,22 @@ export interface ErrorMapping {
 
 const badInput: ErrorMapping = { graphqlCode: 'BAD_USER_INPUT', httpStatus: 400 };
 const internal: ErrorMapping = { graphqlCode: 'INTERNAL_SERVER_ERROR', httpStatus: 500 };
+/** InfluxDB did not answer (refused, reset, timed out): the older part of a range is unavailable for now. */
+const historyUnavailable: ErrorMapping = { graphqlCode: 'HISTORY_UNAVAILABLE', httpStatus: 503 };
+/** InfluxDB answered with an error or an answer it does not document. */
+const historyFailed: ErrorMapping = { graphqlCode: 'HISTORY_FAILED', httpStatus: 502 };
+
+/** Every InfluxDB code (typed, so a new code must be mapped); reaches GraphQL from ranges completed from InfluxDB. */
+const influxCodes: Readonly<Record<InfluxErrorCode, ErrorMapping>> = {
+  invalid_input: badInput, // a label value (or name) InfluxQL cannot quote
+  connection: historyUnavailable,
+  aborted: historyUnavailable,
+  http_status: historyFailed,
+  query_failed: historyFailed,
+  malformed_response: historyFailed,
+  no_results: internal, // only the REST routes raise it
+  invalid_option: internal, // only the sink's start-up raises it
+};
 
 /** Every domain code that reaches GraphQL, keyed `<folder>:<code>`. The one place codes are mapped. */
 export const errorTable: Readonly<Record<string, ErrorMapping>> = {
@@ -62,12 +72,14 @@ export const errorTable: Readonly<Record<string, ErrorMapping>> = {
   'store:unknown_aggregation': badInput,
   'store:invalid_batch': internal,
   'selector:invalid_selector': badInput,
+  ...Object.fromEntries(Object.entries(influxCodes).map(([code, mapping]) => [`influx:${code}`, mapping])),
 };
 
 /** The table entry of a domain error, undefined for anything else. */
 export function mappingOf(error: unknown): { mapping: ErrorMapping; context: Readonly<Record<string, string | number>> } | undefined {
   if (error instanceof GraphqlSurfaceError) return { mapping: errorTable[`graphql:${error.code}`]!, context: error.context };
   if (error instanceof StoreError) return { mapping: errorTable[`store:${error.code}`]!, context: error.context };
+  if (error instanceof InfluxError) return { mapping: errorTable[`influx:${error.code}`]!, context: error.context };
   if (error instanceof LabelSelectorError) {
     return { mapping: errorTable[`selector:${error.code}`]!, context: { selector: error.selector, position: error.position } };
   }

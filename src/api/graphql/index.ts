@@ -1,6 +1,8 @@
 /**
  * The GraphQL surface: the typed graph over the query service at `/graphql` (Apollo Server 5 on
- * the shared node:http server) and live subscriptions over graphql-ws on the same path.
+ * the shared node:http server) and live subscriptions over graphql-ws on the same path. With a
+ * historical source in the surface context, ranges that start before memory are completed from
+ * InfluxDB (history.ts).
  *
  * @module
  */
@@ -27,15 +29,16 @@ export function createGraphqlSurface(options: GraphqlSurfaceOptions = {}): Surfa
   const resolved = resolveGraphqlOptions(options);
   return async (context: SurfaceContext): Promise<Surface> => {
     const schema = createSchema();
+    const logger = context.logger.child({ surface: 'graphql' });
     const settings: ContextSettings = {
       query: context.query,
       batchMemo: createBatchMemo(context.query),
       pages: { defaultPageSize: resolved.defaultPageSize, maxPageSize: resolved.maxPageSize },
       resolutionMs: context.resolutionMs,
       maxPointsPerOperation: resolved.maxPointsPerOperation,
+      ...(context.history ? { history: { source: context.history, logger } } : {}),
     };
     const limits: OperationLimits = { maxDepth: resolved.maxDepth, maxAliases: resolved.maxAliases, maxCost: resolved.maxCost, defaultPageSize: resolved.defaultPageSize };
-    const logger = context.logger.child({ surface: 'graphql' });
     const executor = createExecutor(schema, resolved.executor);
     const http = await createGraphqlHttp({
       schema,

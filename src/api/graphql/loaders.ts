@@ -3,11 +3,15 @@
  * aggregation and metric-name lookup an operation makes goes through one of these, so the same
  * lookup asked by several fields (an alias, a top-N sort and the field showing the value, the
  * same pod reached twice) is read from the store once, and lookups of one tick are batched.
+ * With a historical source, series, labeled series and aggregations whose range starts before
+ * memory are completed from InfluxDB (completion.ts), all of the operation in one request.
  *
  * @module
  */
 import DataLoader from 'dataloader';
 import type { AggregationName, AggregationResult, LabeledSeries, Point, QueryService, SeriesResult } from '../query/types.js';
+import { completeAggregate, completeLabeled, completeSeries, labelSetKey } from './completion.js';
+import type { HistoryReader } from './history.js';
 
 /** A range as the loaders key it; absent bounds are unbounded. */
 export interface RangeMs {
@@ -49,8 +53,7 @@ function bound(value: number | undefined): string {
 }
 
 function labelsKey(labels: Readonly<Record<string, string>> | undefined): string {
-  if (labels === undefined) return '*';
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return labels === undefined ? '*' : labelSetKey(labels);
 }
 
 const seriesKey = (k: SeriesKey): string => `${k.key}\u0000${k.metric}\u0000${bound(k.startMs)}\u0000${bound(k.endMs)}`;
@@ -64,31 +67,41 @@ function rangeOf(k: RangeMs): { startMs?: number; endMs?: number } {
   return range;
 }
 
-/** Runs `read` per key; an error for one key fails only that key. */
-function each<K, V>(keys: readonly K[], read: (key: K) => V): Promise<Array<V | Error>> {
-  return Promise.resolve(
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Runs `read` per key (memory reads synchronously, in key order); an error for one key fails only that key. */
+function each<K, V>(keys: readonly K[], read: (key: K) => V | Promise<V>): Promise<Array<V | Error>> {
+  return Promise.all(
     keys.map((key) => {
       try {
-        return read(key);
+        return Promise.resolve(read(key)).catch(asError);
       } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
+        return asError(error);
       }
     }),
   );
 }
 
-/** Creates the loaders of one operation over `query`. */
-export function createSeriesLoaders(query: QueryService): SeriesLoaders {
+/** Creates the loaders of one operation over `query`, completing older ranges through `history` when given. */
+export function createSeriesLoaders(query: QueryService, history?: HistoryReader): SeriesLoaders {
+  const aggregateOptions = (k: AggregateKey) => ({ ...rangeOf(k), bucketMs: k.bucketMs, ...(k.labels ? { labels: k.labels } : {}) });
   return {
-    series: new DataLoader((keys) => each(keys, (k) => query.series(k.key, k.metric, rangeOf(k))), { cacheKeyFn: seriesKey }),
+    series: new DataLoader(
+      (keys) => each(keys, (k) => (history ? completeSeries(query, history, k, rangeOf(k)) : query.series(k.key, k.metric, rangeOf(k)))),
+      { cacheKeyFn: seriesKey },
+    ),
     latest: new DataLoader((keys) => each(keys, (k) => query.latest(k.key, k.metric) ?? null), { cacheKeyFn: seriesKey }),
-    labeled: new DataLoader((keys) => each(keys, (k) => query.labeledSeries(k.key, k.metric, k.labels, rangeOf(k))), { cacheKeyFn: labeledKey }),
+    labeled: new DataLoader(
+      (keys) => each(keys, (k) => (history ? completeLabeled(query, history, k, rangeOf(k)) : query.labeledSeries(k.key, k.metric, k.labels, rangeOf(k)))),
+      { cacheKeyFn: labeledKey },
+    ),
     aggregate: new DataLoader(
       (keys) =>
-        each(keys, (k) => {
-          const options = { ...rangeOf(k), bucketMs: k.bucketMs, ...(k.labels ? { labels: k.labels } : {}) };
-          return query.aggregate(k.key, k.metric, allAggregations, options);
-        }),
+        each(keys, (k) =>
+          history ? completeAggregate(query, history, k, rangeOf(k), allAggregations) : query.aggregate(k.key, k.metric, allAggregations, aggregateOptions(k)),
+        ),
       { cacheKeyFn: aggregateKey },
     ),
     metricNames: new DataLoader(

@@ -72,11 +72,15 @@ export function checkMetricName(metric: string): void {
   if (!metricAllowedChars.test(metric)) invalid('metric name', metric);
 }
 
-/** Throws `invalid_input` unless every label key is a safe identifier and every value printable without quotes. */
+/**
+ * Throws `invalid_input` unless every label key is a safe identifier and every value printable
+ * without quotes or backslashes (InfluxQL reads `\` in a quoted string as an escape, so such a
+ * value would match another value or break the statement).
+ */
 export function checkLabels(labels: Readonly<Record<string, string>> | undefined): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
     if (!metricAllowedChars.test(key)) invalid('label name', key);
-    if (value.includes('"') || value.includes("'") || !printable.test(value)) invalid('label value', value);
+    if (value.includes('"') || value.includes("'") || value.includes('\\') || !printable.test(value)) invalid('label value', value);
   }
 }
 

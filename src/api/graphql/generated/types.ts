@@ -75,22 +75,22 @@ export type BatchEvent = {
 /** The cluster: metrics summed over every pod, and the way into every entity. */
 export type Cluster = MetricEntity & {
   __typename?: 'Cluster';
-  /** Statistics of a metric over a range. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range (null, with an error, when it cannot be read). */
+  aggregate?: Maybe<Aggregation>;
   /** Always `cluster`. */
   key: Scalars['ID']['output'];
   /** Always CLUSTER. */
   kind: EntityKind;
   /** A labeled metric as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Timestamp of the newest batch that contained the cluster set. */
   lastSeen?: Maybe<Scalars['Timestamp']['output']>;
   /** The newest point of an unlabeled metric. */
   latest?: Maybe<Point>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /** One unlabeled metric over a range (null, with an error, when it cannot be read). */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
   /** Namespaces of the newest batch. */
@@ -172,16 +172,16 @@ export type ClusterWorkloadsArgs = {
 /** A container of a pod. */
 export type Container = MetricEntity & {
   __typename?: 'Container';
-  /** Statistics of a metric over a range. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range (null, with an error, when it cannot be read). */
+  aggregate?: Maybe<Aggregation>;
   /** Image from the pod spec, else the `container_base_image` set label. */
   image?: Maybe<Scalars['String']['output']>;
   /** `namespace:<namespace>/pod:<pod>/container:<name>`. */
   key: Scalars['ID']['output'];
   /** Always CONTAINER. */
   kind: EntityKind;
-  /** A labeled metric (accelerators) as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  /** A labeled metric (accelerators) as one series per label set (null, with an error, when it cannot be read). */
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Timestamp of the newest batch that contained the container. */
@@ -190,8 +190,8 @@ export type Container = MetricEntity & {
   latest?: Maybe<Point>;
   /** Resource limits from the pod spec. */
   limits?: Maybe<Resources>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /** One unlabeled metric over a range (null, with an error, when it cannot be read). */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
   /** Container name. */
@@ -386,22 +386,25 @@ export type MetricDescriptor = {
 
 /** An entity with metrics: one metric set of the model. */
 export type MetricEntity = {
-  /** Statistics of a metric over a range, as one bucket or per `bucket`; a labeled metric is aggregated over the series with exactly `labels`. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range, as one bucket or per `bucket`; a labeled metric is aggregated over the series with exactly `labels`. Null, with an error, when it cannot be read (as `metric`). */
+  aggregate?: Maybe<Aggregation>;
   /** The metric-set key (`namespace:default/pod:web-0`), as Heapster's model API shows it. */
   key: Scalars['ID']['output'];
   /** Kind of entity. */
   kind: EntityKind;
-  /** A labeled metric (filesystem, disk IO, accelerators) as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  /** A labeled metric (filesystem, disk IO, accelerators) as one series per label set. Null, with an error, when it cannot be read (as `metric`). */
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Timestamp of the newest batch that contained the entity; null when no retained batch did. */
   lastSeen?: Maybe<Scalars['Timestamp']['output']>;
   /** The newest point of an unlabeled metric; null when there is none. */
   latest?: Maybe<Point>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /**
+   * One unlabeled metric over a range. Null, with an error on the field, when it cannot be read: a bad
+   * argument, or InfluxDB failing for the part of the range older than memory (`--historical_source`).
+   */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
 };
@@ -491,8 +494,8 @@ export type ModelInfo = {
 /** A namespace: its metrics summed over its pods, its metadata, pods and workloads. */
 export type Namespace = MetricEntity & {
   __typename?: 'Namespace';
-  /** Statistics of a metric over a range. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range (null, with an error, when it cannot be read). */
+  aggregate?: Maybe<Aggregation>;
   /** When the namespace object was created. */
   creationTimestamp?: Maybe<Scalars['Timestamp']['output']>;
   /** `namespace:<name>`. */
@@ -500,7 +503,7 @@ export type Namespace = MetricEntity & {
   /** Always NAMESPACE. */
   kind: EntityKind;
   /** A labeled metric as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Kubernetes labels from the namespace cache. */
@@ -509,8 +512,8 @@ export type Namespace = MetricEntity & {
   lastSeen?: Maybe<Scalars['Timestamp']['output']>;
   /** The newest point of an unlabeled metric. */
   latest?: Maybe<Point>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /** One unlabeled metric over a range (null, with an error, when it cannot be read). */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
   /** Namespace name. */
@@ -602,8 +605,8 @@ export type Node = MetricEntity & {
   __typename?: 'Node';
   /** Node addresses from the node cache. */
   addresses: Array<NodeAddress>;
-  /** Statistics of a metric over a range. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range (null, with an error, when it cannot be read). */
+  aggregate?: Maybe<Aggregation>;
   /** Node allocatable resources from the node cache. */
   allocatable?: Maybe<Resources>;
   /** Node capacity from the node cache. */
@@ -622,8 +625,8 @@ export type Node = MetricEntity & {
   kind: EntityKind;
   /** Kubelet version from the node status. */
   kubeletVersion?: Maybe<Scalars['String']['output']>;
-  /** A labeled metric (root filesystem, accelerators) as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  /** A labeled metric (root filesystem, accelerators) as one series per label set (null, with an error, when it cannot be read). */
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Kubernetes labels (from the node cache, else from the metric set's `labels` label). */
@@ -632,8 +635,8 @@ export type Node = MetricEntity & {
   lastSeen?: Maybe<Scalars['Timestamp']['output']>;
   /** The newest point of an unlabeled metric. */
   latest?: Maybe<Point>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /** One unlabeled metric over a range (null, with an error, when it cannot be read). */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
   /** Node name. */
@@ -762,8 +765,8 @@ export type PageInfo = {
 /** A pod: its metrics, metadata, node, owner workload, volumes and containers. */
 export type Pod = MetricEntity & {
   __typename?: 'Pod';
-  /** Statistics of a metric over a range. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range (null, with an error, when it cannot be read). */
+  aggregate?: Maybe<Aggregation>;
   /** Containers (spec order; containers known only from metrics follow). */
   containers: Array<Container>;
   /** When the pod object was created. */
@@ -774,8 +777,8 @@ export type Pod = MetricEntity & {
   key: Scalars['ID']['output'];
   /** Always POD. */
   kind: EntityKind;
-  /** A labeled metric (volume filesystems, ephemeral storage) as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  /** A labeled metric (volume filesystems, ephemeral storage) as one series per label set (null, with an error, when it cannot be read). */
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Kubernetes labels (from the pod cache, else from the set's `labels` label). */
@@ -784,8 +787,8 @@ export type Pod = MetricEntity & {
   lastSeen?: Maybe<Scalars['Timestamp']['output']>;
   /** The newest point of an unlabeled metric. */
   latest?: Maybe<Point>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /** One unlabeled metric over a range (null, with an error, when it cannot be read). */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
   /** Pod name. */
@@ -1161,22 +1164,22 @@ export type SubscriptionLivePodArgs = {
 /** A system container of a node (kubelet, container runtime, the pods slice). */
 export type SystemContainer = MetricEntity & {
   __typename?: 'SystemContainer';
-  /** Statistics of a metric over a range. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range (null, with an error, when it cannot be read). */
+  aggregate?: Maybe<Aggregation>;
   /** `node:<node>/container:<name>`. */
   key: Scalars['ID']['output'];
   /** Always SYSTEM_CONTAINER. */
   kind: EntityKind;
   /** A labeled metric as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Timestamp of the newest batch that contained the container. */
   lastSeen?: Maybe<Scalars['Timestamp']['output']>;
   /** The newest point of an unlabeled metric. */
   latest?: Maybe<Point>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /** One unlabeled metric over a range (null, with an error, when it cannot be read). */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
   /** Container name (`kubelet`, `runtime`, `pods`...). */
@@ -1219,6 +1222,8 @@ export type SystemContainerMetricArgs = {
  * A time range over the retained history. Give `start` and/or `end`, or `last`, or `lastMinutes`;
  * nothing means the whole retention. `last` and `lastMinutes` count back from the newest batch, not
  * from the wall clock, so a range always lines up with stored batches. Both ends are inclusive.
+ * With a historical source (`--historical_source`), the part of a range before the oldest retained
+ * batch is read from InfluxDB and merged with memory's points.
  */
 export type TimeRange = {
   /** Last instant included. */
@@ -1262,22 +1267,22 @@ export type VolumeMetricArgs = {
 /** A workload: the metrics of the pods one controller owns, summed. */
 export type Workload = MetricEntity & {
   __typename?: 'Workload';
-  /** Statistics of a metric over a range. */
-  aggregate: Aggregation;
+  /** Statistics of a metric over a range (null, with an error, when it cannot be read). */
+  aggregate?: Maybe<Aggregation>;
   /** `namespace:<namespace>/<kind>:<name>` (kind in lower case). */
   key: Scalars['ID']['output'];
   /** Always WORKLOAD. */
   kind: EntityKind;
   /** A labeled metric as one series per label set. */
-  labeledMetric: Array<LabeledSeries>;
+  labeledMetric?: Maybe<Array<LabeledSeries>>;
   /** Labeled metric names with at least one retained point, sorted. */
   labeledMetricNames: Array<Scalars['String']['output']>;
   /** Timestamp of the newest batch that contained the workload. */
   lastSeen?: Maybe<Scalars['Timestamp']['output']>;
   /** The newest point of an unlabeled metric. */
   latest?: Maybe<Point>;
-  /** One unlabeled metric over a range. */
-  metric: Series;
+  /** One unlabeled metric over a range (null, with an error, when it cannot be read). */
+  metric?: Maybe<Series>;
   /** Unlabeled metric names with at least one retained point, sorted. */
   metricNames: Array<Scalars['String']['output']>;
   /** Controller name. */
@@ -1582,14 +1587,14 @@ export type BatchEventResolvers<ContextType = OperationContext, ParentType exten
 };
 
 export type ClusterResolvers<ContextType = OperationContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
-  aggregate?: Resolver<ResolversTypes['Aggregation'], ParentType, ContextType, RequireFields<ClusterAggregateArgs, 'name'>>;
+  aggregate?: Resolver<Maybe<ResolversTypes['Aggregation']>, ParentType, ContextType, RequireFields<ClusterAggregateArgs, 'name'>>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  labeledMetric?: Resolver<Array<ResolversTypes['LabeledSeries']>, ParentType, ContextType, RequireFields<ClusterLabeledMetricArgs, 'name'>>;
+  labeledMetric?: Resolver<Maybe<Array<ResolversTypes['LabeledSeries']>>, ParentType, ContextType, RequireFields<ClusterLabeledMetricArgs, 'name'>>;
   labeledMetricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   latest?: Resolver<Maybe<ResolversTypes['Point']>, ParentType, ContextType, RequireFields<ClusterLatestArgs, 'name'>>;
-  metric?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<ClusterMetricArgs, 'name'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Series']>, ParentType, ContextType, RequireFields<ClusterMetricArgs, 'name'>>;
   metricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   namespaces?: Resolver<ResolversTypes['NamespaceConnection'], ParentType, ContextType, Partial<ClusterNamespacesArgs>>;
   nodes?: Resolver<ResolversTypes['NodeConnection'], ParentType, ContextType, Partial<ClusterNodesArgs>>;
@@ -1599,16 +1604,16 @@ export type ClusterResolvers<ContextType = OperationContext, ParentType extends 
 };
 
 export type ContainerResolvers<ContextType = OperationContext, ParentType extends ResolversParentTypes['Container'] = ResolversParentTypes['Container']> = {
-  aggregate?: Resolver<ResolversTypes['Aggregation'], ParentType, ContextType, RequireFields<ContainerAggregateArgs, 'name'>>;
+  aggregate?: Resolver<Maybe<ResolversTypes['Aggregation']>, ParentType, ContextType, RequireFields<ContainerAggregateArgs, 'name'>>;
   image?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  labeledMetric?: Resolver<Array<ResolversTypes['LabeledSeries']>, ParentType, ContextType, RequireFields<ContainerLabeledMetricArgs, 'name'>>;
+  labeledMetric?: Resolver<Maybe<Array<ResolversTypes['LabeledSeries']>>, ParentType, ContextType, RequireFields<ContainerLabeledMetricArgs, 'name'>>;
   labeledMetricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   latest?: Resolver<Maybe<ResolversTypes['Point']>, ParentType, ContextType, RequireFields<ContainerLatestArgs, 'name'>>;
   limits?: Resolver<Maybe<ResolversTypes['Resources']>, ParentType, ContextType>;
-  metric?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<ContainerMetricArgs, 'name'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Series']>, ParentType, ContextType, RequireFields<ContainerMetricArgs, 'name'>>;
   metricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pod?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
@@ -1701,16 +1706,16 @@ export type ModelInfoResolvers<ContextType = OperationContext, ParentType extend
 };
 
 export type NamespaceResolvers<ContextType = OperationContext, ParentType extends ResolversParentTypes['Namespace'] = ResolversParentTypes['Namespace']> = {
-  aggregate?: Resolver<ResolversTypes['Aggregation'], ParentType, ContextType, RequireFields<NamespaceAggregateArgs, 'name'>>;
+  aggregate?: Resolver<Maybe<ResolversTypes['Aggregation']>, ParentType, ContextType, RequireFields<NamespaceAggregateArgs, 'name'>>;
   creationTimestamp?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  labeledMetric?: Resolver<Array<ResolversTypes['LabeledSeries']>, ParentType, ContextType, RequireFields<NamespaceLabeledMetricArgs, 'name'>>;
+  labeledMetric?: Resolver<Maybe<Array<ResolversTypes['LabeledSeries']>>, ParentType, ContextType, RequireFields<NamespaceLabeledMetricArgs, 'name'>>;
   labeledMetricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   latest?: Resolver<Maybe<ResolversTypes['Point']>, ParentType, ContextType, RequireFields<NamespaceLatestArgs, 'name'>>;
-  metric?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<NamespaceMetricArgs, 'name'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Series']>, ParentType, ContextType, RequireFields<NamespaceMetricArgs, 'name'>>;
   metricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1735,7 +1740,7 @@ export type NamespaceEdgeResolvers<ContextType = OperationContext, ParentType ex
 
 export type NodeResolvers<ContextType = OperationContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   addresses?: Resolver<Array<ResolversTypes['NodeAddress']>, ParentType, ContextType>;
-  aggregate?: Resolver<ResolversTypes['Aggregation'], ParentType, ContextType, RequireFields<NodeAggregateArgs, 'name'>>;
+  aggregate?: Resolver<Maybe<ResolversTypes['Aggregation']>, ParentType, ContextType, RequireFields<NodeAggregateArgs, 'name'>>;
   allocatable?: Resolver<Maybe<ResolversTypes['Resources']>, ParentType, ContextType>;
   capacity?: Resolver<Maybe<ResolversTypes['Resources']>, ParentType, ContextType>;
   containerRuntimeVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1745,12 +1750,12 @@ export type NodeResolvers<ContextType = OperationContext, ParentType extends Res
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
   kubeletVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  labeledMetric?: Resolver<Array<ResolversTypes['LabeledSeries']>, ParentType, ContextType, RequireFields<NodeLabeledMetricArgs, 'name'>>;
+  labeledMetric?: Resolver<Maybe<Array<ResolversTypes['LabeledSeries']>>, ParentType, ContextType, RequireFields<NodeLabeledMetricArgs, 'name'>>;
   labeledMetricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   latest?: Resolver<Maybe<ResolversTypes['Point']>, ParentType, ContextType, RequireFields<NodeLatestArgs, 'name'>>;
-  metric?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<NodeMetricArgs, 'name'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Series']>, ParentType, ContextType, RequireFields<NodeMetricArgs, 'name'>>;
   metricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   osImage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1796,18 +1801,18 @@ export type PageInfoResolvers<ContextType = OperationContext, ParentType extends
 };
 
 export type PodResolvers<ContextType = OperationContext, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod']> = {
-  aggregate?: Resolver<ResolversTypes['Aggregation'], ParentType, ContextType, RequireFields<PodAggregateArgs, 'name'>>;
+  aggregate?: Resolver<Maybe<ResolversTypes['Aggregation']>, ParentType, ContextType, RequireFields<PodAggregateArgs, 'name'>>;
   containers?: Resolver<Array<ResolversTypes['Container']>, ParentType, ContextType>;
   creationTimestamp?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   hostIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  labeledMetric?: Resolver<Array<ResolversTypes['LabeledSeries']>, ParentType, ContextType, RequireFields<PodLabeledMetricArgs, 'name'>>;
+  labeledMetric?: Resolver<Maybe<Array<ResolversTypes['LabeledSeries']>>, ParentType, ContextType, RequireFields<PodLabeledMetricArgs, 'name'>>;
   labeledMetricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   latest?: Resolver<Maybe<ResolversTypes['Point']>, ParentType, ContextType, RequireFields<PodLatestArgs, 'name'>>;
-  metric?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<PodMetricArgs, 'name'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Series']>, ParentType, ContextType, RequireFields<PodMetricArgs, 'name'>>;
   metricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['Namespace'], ParentType, ContextType>;
@@ -1904,14 +1909,14 @@ export type SubscriptionResolvers<ContextType = OperationContext, ParentType ext
 };
 
 export type SystemContainerResolvers<ContextType = OperationContext, ParentType extends ResolversParentTypes['SystemContainer'] = ResolversParentTypes['SystemContainer']> = {
-  aggregate?: Resolver<ResolversTypes['Aggregation'], ParentType, ContextType, RequireFields<SystemContainerAggregateArgs, 'name'>>;
+  aggregate?: Resolver<Maybe<ResolversTypes['Aggregation']>, ParentType, ContextType, RequireFields<SystemContainerAggregateArgs, 'name'>>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  labeledMetric?: Resolver<Array<ResolversTypes['LabeledSeries']>, ParentType, ContextType, RequireFields<SystemContainerLabeledMetricArgs, 'name'>>;
+  labeledMetric?: Resolver<Maybe<Array<ResolversTypes['LabeledSeries']>>, ParentType, ContextType, RequireFields<SystemContainerLabeledMetricArgs, 'name'>>;
   labeledMetricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   latest?: Resolver<Maybe<ResolversTypes['Point']>, ParentType, ContextType, RequireFields<SystemContainerLatestArgs, 'name'>>;
-  metric?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<SystemContainerMetricArgs, 'name'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Series']>, ParentType, ContextType, RequireFields<SystemContainerMetricArgs, 'name'>>;
   metricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Node'], ParentType, ContextType>;
@@ -1931,14 +1936,14 @@ export type VolumeResolvers<ContextType = OperationContext, ParentType extends R
 };
 
 export type WorkloadResolvers<ContextType = OperationContext, ParentType extends ResolversParentTypes['Workload'] = ResolversParentTypes['Workload']> = {
-  aggregate?: Resolver<ResolversTypes['Aggregation'], ParentType, ContextType, RequireFields<WorkloadAggregateArgs, 'name'>>;
+  aggregate?: Resolver<Maybe<ResolversTypes['Aggregation']>, ParentType, ContextType, RequireFields<WorkloadAggregateArgs, 'name'>>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  labeledMetric?: Resolver<Array<ResolversTypes['LabeledSeries']>, ParentType, ContextType, RequireFields<WorkloadLabeledMetricArgs, 'name'>>;
+  labeledMetric?: Resolver<Maybe<Array<ResolversTypes['LabeledSeries']>>, ParentType, ContextType, RequireFields<WorkloadLabeledMetricArgs, 'name'>>;
   labeledMetricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   latest?: Resolver<Maybe<ResolversTypes['Point']>, ParentType, ContextType, RequireFields<WorkloadLatestArgs, 'name'>>;
-  metric?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<WorkloadMetricArgs, 'name'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Series']>, ParentType, ContextType, RequireFields<WorkloadMetricArgs, 'name'>>;
   metricNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['Namespace'], ParentType, ContextType>;
