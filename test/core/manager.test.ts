@@ -7,6 +7,12 @@ import { createMetricSet, intGauge, type DataBatch } from '../../src/core/types.
 import type { Processor } from '../../src/processors/types.js';
 import type { NodeScrapeStatus, SourceManager } from '../../src/sources/types.js';
 
+/** The manager yields to the (real) event loop between processors; let those turns run. */
+const realImmediate = setImmediate;
+async function flushProcessorYields(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => realImmediate(resolve));
+}
+
 type Window = { startMs: number; endMs: number };
 
 const second = 1_000;
@@ -205,6 +211,7 @@ describe('createManager', () => {
     const { manager, exported, reports } = managerWith({ source, processors: [addPod, flaky], logger });
     manager.start();
     await vi.advanceTimersByTimeAsync(35 * second);
+    await flushProcessorYields();
     expect(exported).toEqual([]);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ sets: 0, error: failure });
@@ -213,6 +220,7 @@ describe('createManager', () => {
 
     fail = false;
     await vi.advanceTimersByTimeAsync(minute);
+    await flushProcessorYields();
     expect(exported.map((b) => b.timestamp)).toEqual([t0 + 2 * minute]);
     expect(reports[1]).toMatchObject({ sets: 2 });
     expect(reports[1]!.error).toBeUndefined();
