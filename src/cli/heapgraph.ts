@@ -160,7 +160,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
   });
   const store = config.disableMetricSink ? undefined : createModelStore({ retentionMs: config.retentionMs });
   const feed = createLiveFeed();
-  if (store) feed.onBatch(() => metrics.storeBytes.set(store.memoryBytes()));
+  if (store) metrics.measureStoreWith(() => store.memoryBytes());
   const sinks = createSinkManager({
     sinks: createSinks(config, store, feed, metrics, logger),
     exportTimeoutMs: config.exportTimeoutMs,

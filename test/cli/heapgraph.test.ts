@@ -33,6 +33,9 @@ describe('heapgraph against the embedded simulated cluster', () => {
     expect(pods.filter((p) => store.latest(p.key, 'cpu/usage_rate') !== undefined).length).toBe(pods.length);
     expect(store.latest('cluster', 'cpu/usage_rate')?.value).toBeGreaterThan(0);
 
+    const storeBytes = await app.metrics.registry.getSingleMetricAsString('heapgraph_store_bytes');
+    expect(Number(/heapgraph_store_bytes (\d+)/.exec(storeBytes)?.[1])).toBeGreaterThan(0);
+
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.text()).toBe('ok');
