@@ -10,31 +10,14 @@
  * when `CI=true` (CI installs the package, so missing means broken CI, not "skip").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { findInfluxd, freePort, influxdConfig } from './influxdConfig.js';
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The `influxd` to run: `$INFLUXD` when set (a path; one that is not executable counts as
- * missing), else the first on PATH or Debian's /usr/bin/influxd; undefined when not installed.
- */
-export const influxdPath: string | undefined = (() => {
-  const chosen = process.env.INFLUXD;
-  if (chosen) return executable(chosen) ? chosen : undefined;
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin'];
-  return dirs.filter((dir) => dir !== '').map((dir) => join(dir, 'influxd')).find(executable);
-})();
+/** The `influxd` to run (see {@link findInfluxd}); undefined when not installed. */
+export const influxdPath: string | undefined = findInfluxd();
 
 /** Why influxd tests are skipped, for the describe title. */
 export const influxdMissingReason = 'influxd is not installed (apt-get install influxdb, Debian 1.6.7), so tests against a real InfluxDB cannot run';
@@ -73,70 +56,6 @@ export interface Influxd {
   dispose(): Promise<void>;
   /** What influxd printed (for failure messages). */
   log(): string;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function config(dir: string, httpPort: number, rpcPort: number): string {
-  return `# Written by test/helpers/influxd.ts: loopback only, nothing persistent, nothing reported.
-reporting-disabled = true
-# Debian's build spells the same switch this way.
-reporting-enabled = false
-bind-address = "127.0.0.1:${rpcPort}"
-
-[meta]
-  dir = "${join(dir, 'meta')}"
-  logging-enabled = false
-
-[data]
-  dir = "${join(dir, 'data')}"
-  wal-dir = "${join(dir, 'wal')}"
-  query-log-enabled = false
-
-[monitor]
-  store-enabled = false
-
-[subscriber]
-  enabled = false
-
-[http]
-  enabled = true
-  bind-address = "127.0.0.1:${httpPort}"
-  auth-enabled = false
-  log-enabled = false
-  pprof-enabled = false
-
-[ifql]
-  enabled = false
-
-[continuous_queries]
-  enabled = false
-
-[logging]
-  level = "warn"
-  suppress-logo = true
-
-[[graphite]]
-  enabled = false
-
-[[collectd]]
-  enabled = false
-
-[[opentsdb]]
-  enabled = false
-
-[[udp]]
-  enabled = false
-`;
 }
 
 const live = new Set<ChildProcess>();
@@ -212,7 +131,7 @@ export async function startInfluxd(): Promise<Influxd> {
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      writeFileSync(configPath, config(dir, port, await freePort()));
+      writeFileSync(configPath, influxdConfig(dir, port, await freePort()));
       if (await launch()) break;
       if (attempt === 3) throw new Error(`influxd exited on start three times:\n${readFileSync(logPath, 'utf8')}`);
     }
