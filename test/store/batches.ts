@@ -3,6 +3,7 @@
  */
 import { floatGauge, intGauge, createMetricSet, type DataBatch, type LabeledMetric, type MetricSet, type MetricValue } from '../../src/core/types.js';
 import { nodeKey, podKey } from '../../src/core/keys.js';
+import { createRandom } from '../../src/sim/random.js';
 
 /** Minute `n` after an arbitrary aligned origin, in ms. */
 export const origin = Date.UTC(2024, 0, 1, 12, 0, 0);
@@ -40,14 +41,5 @@ export function labeledFloat(name: string, labels: Record<string, string>, value
   return { name, labels, ...floatGauge(value) };
 }
 
-/** A deterministic pseudo-random generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator (the simulator's mulberry32). */
+export const seededRandom: (seed: number) => () => number = createRandom;

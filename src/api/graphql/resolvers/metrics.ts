@@ -74,28 +74,25 @@ export const metricEntityFields = {
   },
 };
 
-/** An unlabeled series. */
-export const seriesResolvers: SeriesResolvers<OperationContext> = {
-  units: (series, _args, context) => unitsOf(context, series.name),
-  metricType: (series) => metricTypes[series.metricType],
-  valueType: (series) => valueTypes[series.valueType],
-  points: (series, _args, context) => {
+/** Fields every series has, labeled or not. */
+const commonSeriesResolvers = {
+  units: (series: SeriesModel | LabeledSeriesModel, _args: unknown, context: OperationContext) => unitsOf(context, series.name),
+  metricType: (series: SeriesModel | LabeledSeriesModel) => metricTypes[series.metricType],
+  valueType: (series: SeriesModel | LabeledSeriesModel) => valueTypes[series.valueType],
+  points: (series: SeriesModel | LabeledSeriesModel, _args: unknown, context: OperationContext) => {
     context.points.spend(series.points.length);
     return series.points;
   },
 };
 
+/** An unlabeled series. */
+export const seriesResolvers: SeriesResolvers<OperationContext> = commonSeriesResolvers;
+
 /** A labeled series. */
 export const labeledSeriesResolvers: LabeledSeriesResolvers<OperationContext> = {
   labels: (series) => Object.keys(series.labels).sort().map((key) => ({ key, value: series.labels[key]! })),
   resourceId: (series) => series.labels.resource_id ?? null,
-  units: (series, _args, context) => unitsOf(context, series.name),
-  metricType: (series) => metricTypes[series.metricType],
-  valueType: (series) => valueTypes[series.valueType],
-  points: (series, _args, context) => {
-    context.points.spend(series.points.length);
-    return series.points;
-  },
+  ...commonSeriesResolvers,
 };
 
 /** An aggregation; buckets count against the points budget. */
