@@ -10,6 +10,7 @@ import type { Logger } from '../core/log.js';
 import type { SelfMetrics } from '../core/selfMetrics.js';
 import type { InfluxHistory } from '../sinks/influxdb/historyTypes.js';
 import type { LiveFeed } from '../sinks/liveFeed.js';
+import type { AccessControl } from './auth/types.js';
 import type { RouteHandler } from './server.js';
 import type { QueryService } from './query/types.js';
 
@@ -28,6 +29,12 @@ export interface SurfaceContext {
   hasModel: boolean;
   /** The historical source (`--historical_source`): InfluxDB queries for data older than memory. */
   history?: InfluxHistory;
+  /**
+   * The front door (`--delegated_auth`, client certificates). HTTP requests reach handlers already
+   * checked (read their scope with `requestScope(req)`); WebSocket upgrades and graphql-ws
+   * `connectionParams` are checked by the surface that accepts them. Absent: everyone sees all.
+   */
+  access?: AccessControl;
 }
 
 /** A mounted API surface. */
