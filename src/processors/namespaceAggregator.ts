@@ -11,6 +11,8 @@ import { createMetricSet, type MetricSet } from '../core/types.js';
 import { sumMetrics } from './aggregate.js';
 import { ignoreSkips, typeMismatch, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
+import { eachInSteps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createNamespaceAggregator}. */
 export interface NamespaceAggregatorOptions {
@@ -25,32 +27,29 @@ const name = 'namespace_aggregator';
  * `ProcessorError('value_type_mismatch')`, dropping the batch as Heapster did.
  */
 export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAggregatorOptions = {}): Processor {
-  return {
-    name,
-    process(batch) {
-      const created = new Map<string, MetricSet>();
-      for (const [key, pod] of batch.metricSets) {
-        if (pod.labels[Label.Type] !== MetricSetType.Pod) continue;
-        const namespace = pod.labels[Label.NamespaceName];
-        if (namespace === undefined) {
-          onSkip({ processor: name, reason: 'missing_labels', key });
-          continue;
-        }
-        const targetKey = namespaceKey(namespace);
-        let target = batch.metricSets.get(targetKey) ?? created.get(targetKey);
-        if (target === undefined) {
-          target = createMetricSet({
-            [Label.Type]: MetricSetType.Namespace,
-            [Label.NamespaceName]: namespace,
-            [Label.NamespaceId]: pod.labels[Label.NamespaceId] ?? '',
-          });
-          created.set(targetKey, target);
-        }
-        const [mismatch] = sumMetrics(pod, target, namespaceAggregatedMetrics);
-        if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+  return defineProcessor(name, function* (batch) {
+    const created = new Map<string, MetricSet>();
+    yield* eachInSteps(batch.metricSets, (pod, key) => {
+      if (pod.labels[Label.Type] !== MetricSetType.Pod) return;
+      const namespace = pod.labels[Label.NamespaceName];
+      if (namespace === undefined) {
+        onSkip({ processor: name, reason: 'missing_labels', key });
+        return;
       }
-      for (const [key, namespace] of created) batch.metricSets.set(key, namespace);
-      return batch;
-    },
-  };
+      const targetKey = namespaceKey(namespace);
+      let target = batch.metricSets.get(targetKey) ?? created.get(targetKey);
+      if (target === undefined) {
+        target = createMetricSet({
+          [Label.Type]: MetricSetType.Namespace,
+          [Label.NamespaceName]: namespace,
+          [Label.NamespaceId]: pod.labels[Label.NamespaceId] ?? '',
+        });
+        created.set(targetKey, target);
+      }
+      const [mismatch] = sumMetrics(pod, target, namespaceAggregatedMetrics);
+      if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+    });
+    for (const [key, namespace] of created) batch.metricSets.set(key, namespace);
+    return batch;
+  });
 }

@@ -8,6 +8,8 @@ import { MetricSetType } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { NamespaceLister, Processor } from './types.js';
+import { eachInSteps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createNamespaceBasedEnricher}. */
 export interface NamespaceBasedEnricherOptions {
@@ -21,21 +23,18 @@ const enrichedTypes: ReadonlySet<string> = new Set([MetricSetType.PodContainer, 
 
 /** Creates the namespace-based enricher; sets of unknown namespaces keep their labels. */
 export function createNamespaceBasedEnricher({ namespaceLister, onSkip = ignoreSkips }: NamespaceBasedEnricherOptions): Processor {
-  return {
-    name,
-    process(batch) {
-      for (const [key, metricSet] of batch.metricSets) {
-        if (!enrichedTypes.has(metricSet.labels[Label.Type] ?? '')) continue;
-        const namespaceName = metricSet.labels[Label.NamespaceName];
-        if (namespaceName === undefined) continue;
-        const namespace = namespaceLister.getNamespace(namespaceName);
-        if (namespace === undefined) {
-          onSkip({ processor: name, reason: 'namespace_not_found', key });
-          continue;
-        }
-        metricSet.labels[Label.NamespaceId] = namespace.metadata?.uid ?? '';
+  return defineProcessor(name, function* (batch) {
+    yield* eachInSteps(batch.metricSets, (metricSet, key) => {
+      if (!enrichedTypes.has(metricSet.labels[Label.Type] ?? '')) return;
+      const namespaceName = metricSet.labels[Label.NamespaceName];
+      if (namespaceName === undefined) return;
+      const namespace = namespaceLister.getNamespace(namespaceName);
+      if (namespace === undefined) {
+        onSkip({ processor: name, reason: 'namespace_not_found', key });
+        return;
       }
-      return batch;
-    },
-  };
+      metricSet.labels[Label.NamespaceId] = namespace.metadata?.uid ?? '';
+    });
+    return batch;
+  });
 }

@@ -10,6 +10,8 @@ import { nodeAggregatedMetrics } from '../core/metrics.js';
 import { sumMetrics } from './aggregate.js';
 import { ignoreSkips, typeMismatch, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
+import { eachInSteps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createNodeAggregator}. */
 export interface NodeAggregatorOptions {
@@ -24,22 +26,19 @@ const name = 'node_aggregator';
  * mismatch throws `ProcessorError('value_type_mismatch')` as Heapster's `aggregate` did.
  */
 export function createNodeAggregator({ onSkip = ignoreSkips }: NodeAggregatorOptions = {}): Processor {
-  return {
-    name,
-    process(batch) {
-      for (const [key, pod] of batch.metricSets) {
-        if (pod.labels[Label.Type] !== MetricSetType.Pod) continue;
-        const nodeName = pod.labels[Label.NodeName] ?? '';
-        if (nodeName === '') continue;
-        const node = batch.metricSets.get(nodeKey(nodeName));
-        if (node === undefined) {
-          onSkip({ processor: name, reason: 'node_set_not_found', key });
-          continue;
-        }
-        const [mismatch] = sumMetrics(pod, node, nodeAggregatedMetrics);
-        if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+  return defineProcessor(name, function* (batch) {
+    yield* eachInSteps(batch.metricSets, (pod, key) => {
+      if (pod.labels[Label.Type] !== MetricSetType.Pod) return;
+      const nodeName = pod.labels[Label.NodeName] ?? '';
+      if (nodeName === '') return;
+      const node = batch.metricSets.get(nodeKey(nodeName));
+      if (node === undefined) {
+        onSkip({ processor: name, reason: 'node_set_not_found', key });
+        return;
       }
-      return batch;
-    },
-  };
+      const [mismatch] = sumMetrics(pod, node, nodeAggregatedMetrics);
+      if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+    });
+    return batch;
+  });
 }

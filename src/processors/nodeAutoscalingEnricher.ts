@@ -11,6 +11,8 @@ import { floatGauge, type MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { LabelCopier } from './labelCopier.js';
 import type { NodeLister, Processor } from './types.js';
+import { eachInSteps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createNodeAutoscalingEnricher}. */
 export interface NodeAutoscalingEnricherOptions {
@@ -25,26 +27,23 @@ const ephemeralStorage = 'ephemeral-storage';
 
 /** Creates the node autoscaling enricher; nodes without a set in the batch are ignored. */
 export function createNodeAutoscalingEnricher({ nodeLister, labelCopier, onSkip = ignoreSkips }: NodeAutoscalingEnricherOptions): Processor {
-  return {
-    name,
-    process(batch) {
-      for (const node of nodeLister.listNodes()) {
-        const key = nodeKey(node.metadata?.name ?? '');
-        const metricSet = batch.metricSets.get(key);
-        if (metricSet === undefined) continue;
-        labelCopier.copy(node.metadata?.labels, metricSet.labels);
-        const quantity = (list: 'capacity' | 'allocatable', resource: string): number => {
-          const raw = node.status?.[list]?.[resource];
-          if (raw === undefined) return 0;
-          const value = resource === 'cpu' ? parseMilliQuantity(raw) : parseIntQuantity(raw);
-          if (value === undefined) onSkip({ processor: name, reason: 'invalid_quantity', key, metric: `${list}.${resource}` });
-          return value ?? 0;
-        };
-        enrich(metricSet, node, quantity);
-      }
-      return batch;
-    },
-  };
+  return defineProcessor(name, function* (batch) {
+    yield* eachInSteps(nodeLister.listNodes().entries(), (node) => {
+      const key = nodeKey(node.metadata?.name ?? '');
+      const metricSet = batch.metricSets.get(key);
+      if (metricSet === undefined) return;
+      labelCopier.copy(node.metadata?.labels, metricSet.labels);
+      const quantity = (list: 'capacity' | 'allocatable', resource: string): number => {
+        const raw = node.status?.[list]?.[resource];
+        if (raw === undefined) return 0;
+        const value = resource === 'cpu' ? parseMilliQuantity(raw) : parseIntQuantity(raw);
+        if (value === undefined) onSkip({ processor: name, reason: 'invalid_quantity', key, metric: `${list}.${resource}` });
+        return value ?? 0;
+      };
+      enrich(metricSet, node, quantity);
+    });
+    return batch;
+  });
 }
 
 type QuantityReader = (list: 'capacity' | 'allocatable', resource: string) => number;

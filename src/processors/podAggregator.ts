@@ -15,6 +15,8 @@ import { standardMetrics } from '../core/metrics.js';
 import { createMetricSet, type MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
+import { eachInSteps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createPodAggregator}. */
 export interface PodAggregatorOptions {
@@ -34,50 +36,47 @@ const inheritedLabels = [Label.PodId, Label.PodName, Label.NamespaceName, Label.
 
 /** Creates the pod aggregator. */
 export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptions = {}): Processor {
-  return {
-    name,
-    process(batch) {
-      const created = new Map<string, MetricSet>();
-      /** Per pod key, the metrics this run is summing (absent on the pod when the run began). */
-      const summing = new Map<string, Set<string>>();
+  return defineProcessor(name, function* (batch) {
+    const created = new Map<string, MetricSet>();
+    /** Per pod key, the metrics this run is summing (absent on the pod when the run began). */
+    const summing = new Map<string, Set<string>>();
 
-      for (const [key, container] of batch.metricSets) {
-        if (container.labels[Label.Type] !== MetricSetType.PodContainer) continue;
-        const podName = container.labels[Label.PodName];
-        const namespace = container.labels[Label.NamespaceName];
-        if (podName === undefined || namespace === undefined) {
-          onSkip({ processor: name, reason: 'missing_labels', key });
-          continue;
-        }
-        const targetKey = podKey(namespace, podName);
-        let pod = batch.metricSets.get(targetKey) ?? created.get(targetKey);
-        if (pod === undefined) {
-          pod = podSetFrom(container.labels);
-          created.set(targetKey, pod);
-        }
-        let summed = summing.get(targetKey);
-        if (summed === undefined) summing.set(targetKey, (summed = new Set()));
-
-        for (const [metric, value] of container.metricValues) {
-          if (skippedMetrics.has(metric)) continue;
-          const total = pod.metricValues.get(metric);
-          if (total === undefined) {
-            summed.add(metric);
-            pod.metricValues.set(metric, { ...value });
-          } else if (summed.has(metric)) {
-            if (total.valueType !== value.valueType) {
-              onSkip({ processor: name, reason: 'value_type_mismatch', key, metric });
-              continue;
-            }
-            total.value += value.value;
-          }
-          // Otherwise the pod carried the metric itself: master keeps that value.
-        }
+    yield* eachInSteps(batch.metricSets, (container, key) => {
+      if (container.labels[Label.Type] !== MetricSetType.PodContainer) return;
+      const podName = container.labels[Label.PodName];
+      const namespace = container.labels[Label.NamespaceName];
+      if (podName === undefined || namespace === undefined) {
+        onSkip({ processor: name, reason: 'missing_labels', key });
+        return;
       }
-      for (const [key, pod] of created) batch.metricSets.set(key, pod);
-      return batch;
-    },
-  };
+      const targetKey = podKey(namespace, podName);
+      let pod = batch.metricSets.get(targetKey) ?? created.get(targetKey);
+      if (pod === undefined) {
+        pod = podSetFrom(container.labels);
+        created.set(targetKey, pod);
+      }
+      let summed = summing.get(targetKey);
+      if (summed === undefined) summing.set(targetKey, (summed = new Set()));
+
+      for (const [metric, value] of container.metricValues) {
+        if (skippedMetrics.has(metric)) continue;
+        const total = pod.metricValues.get(metric);
+        if (total === undefined) {
+          summed.add(metric);
+          pod.metricValues.set(metric, { ...value });
+        } else if (summed.has(metric)) {
+          if (total.valueType !== value.valueType) {
+            onSkip({ processor: name, reason: 'value_type_mismatch', key, metric });
+            continue;
+          }
+          total.value += value.value;
+        }
+        // Otherwise the pod carried the metric itself: master keeps that value.
+      }
+    });
+    for (const [key, pod] of created) batch.metricSets.set(key, pod);
+    return batch;
+  });
 }
 
 function podSetFrom(containerLabels: Readonly<Record<string, string>>): MetricSet {

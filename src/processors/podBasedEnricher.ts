@@ -14,6 +14,8 @@ import { ignoreSkips, type SkipListener } from './errors.js';
 import { timestampMs } from './kubeObjects.js';
 import type { LabelCopier } from './labelCopier.js';
 import type { PodLister, Processor } from './types.js';
+import { eachInSteps, type Steps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createPodBasedEnricher}. */
 export interface PodBasedEnricherOptions {
@@ -28,7 +30,7 @@ const name = 'pod_based_enricher';
 /** Creates the pod-based enricher. Sets of pods missing from the lister are left untouched. */
 export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignoreSkips }: PodBasedEnricherOptions): Processor {
   /** One run over one batch; stubs go to `created` and join the batch at the end, as in Heapster. */
-  function enrich(batch: DataBatch): void {
+  function* enrich(batch: DataBatch): Steps<void> {
     const created = new Map<string, MetricSet>();
     const exists = (key: string) => batch.metricSets.has(key) || created.has(key);
 
@@ -102,31 +104,28 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       addPodInfo(stub, pod);
     };
 
-    for (const [key, metricSet] of batch.metricSets) {
+    yield* eachInSteps(batch.metricSets, (metricSet, key) => {
       const type = metricSet.labels[Label.Type];
-      if (type !== MetricSetType.Pod && type !== MetricSetType.PodContainer) continue;
+      if (type !== MetricSetType.Pod && type !== MetricSetType.PodContainer) return;
       const namespace = metricSet.labels[Label.NamespaceName];
       const podName = metricSet.labels[Label.PodName];
       if (namespace === undefined || podName === undefined) {
         onSkip({ processor: name, reason: 'missing_labels', key });
-        continue;
+        return;
       }
       const pod = podLister.getPod(namespace, podName);
       if (pod === undefined) {
         onSkip({ processor: name, reason: 'pod_not_found', key });
-        continue;
+        return;
       }
       if (type === MetricSetType.Pod) addPodInfo(metricSet, pod);
       else addContainerInfo(key, metricSet, pod);
-    }
+    });
     for (const [key, metricSet] of created) batch.metricSets.set(key, metricSet);
   }
 
-  return {
-    name,
-    process(batch) {
-      enrich(batch);
-      return batch;
-    },
-  };
+  return defineProcessor(name, function* (batch) {
+    yield* enrich(batch);
+    return batch;
+  });
 }

@@ -14,6 +14,8 @@ import { rateMetricsMapping } from '../core/metrics.js';
 import { floatGauge, intGauge, type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
+import { eachInSteps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createRateCalculator}. */
 export interface RateCalculatorOptions {
@@ -32,30 +34,28 @@ const exactDivisionLimit = 2 ** 52;
 export function createRateCalculator({ onSkip = ignoreSkips }: RateCalculatorOptions = {}): Processor {
   let previous: DataBatch | undefined;
 
-  return {
-    name,
-    process(batch) {
-      if (previous === undefined) {
-        previous = batch;
-        return batch;
-      }
-      if (!(batch.timestamp > previous.timestamp)) {
-        // Heapster keeps the old batch so the next in-order batch still gets rates.
-        onSkip({ processor: name, reason: 'out_of_order_batch', key: '' });
-        return batch;
-      }
-      for (const [key, newSet] of batch.metricSets) {
-        const oldSet = previous.metricSets.get(key);
-        if (oldSet === undefined) continue;
-        if (!(newSet.scrapeTime > oldSet.scrapeTime)) continue;
-        // A changed start time means the entity restarted; its counters began again.
-        if (newSet.collectionStartTime !== oldSet.collectionStartTime) continue;
-        addRates(key, newSet, oldSet, onSkip);
-      }
+  return defineProcessor(name, function* (batch) {
+    if (previous === undefined) {
       previous = batch;
       return batch;
-    },
-  };
+    }
+    if (!(batch.timestamp > previous.timestamp)) {
+      // Heapster keeps the old batch so the next in-order batch still gets rates.
+      onSkip({ processor: name, reason: 'out_of_order_batch', key: '' });
+      return batch;
+    }
+    const old = previous;
+    yield* eachInSteps(batch.metricSets, (newSet, key) => {
+      const oldSet = old.metricSets.get(key);
+      if (oldSet === undefined) return;
+      if (!(newSet.scrapeTime > oldSet.scrapeTime)) return;
+      // A changed start time means the entity restarted; its counters began again.
+      if (newSet.collectionStartTime !== oldSet.collectionStartTime) return;
+      addRates(key, newSet, oldSet, onSkip);
+    });
+    previous = batch;
+    return batch;
+  });
 }
 
 function addRates(key: string, newSet: MetricSet, oldSet: MetricSet, onSkip: SkipListener): void {

@@ -6,13 +6,19 @@
  * @module
  */
 import type { V1Job, V1Namespace, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Steps } from '../core/slices.js';
 import type { DataBatch } from '../core/types.js';
 
 /** One stage of the pipeline. */
 export interface Processor {
   /** The name used in metrics and logs (Heapster's, e.g. `rate calculator`). */
   readonly name: string;
-  /** Enriches or aggregates `batch` in place and returns it. Throws a `ProcessorError` to drop the batch. */
+  /**
+   * Enriches or aggregates `batch` in place, yielding every few hundred sets so the housekeeping
+   * loop can let requests in (core/slices.ts); returns the batch. Throws a `ProcessorError` to drop it.
+   */
+  steps(batch: DataBatch): Steps<DataBatch>;
+  /** {@link steps} run to the end at once. */
   process(batch: DataBatch): DataBatch;
 }
 

@@ -13,6 +13,8 @@ import { sumMetrics } from './aggregate.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { OwnerLister, PodLister, Processor } from './types.js';
 import { resolveWorkload } from './workloadResolver.js';
+import { eachInSteps } from '../core/slices.js';
+import { defineProcessor } from './define.js';
 
 /** Options of {@link createWorkloadAggregator}. */
 export interface WorkloadAggregatorOptions {
@@ -30,44 +32,41 @@ const name = 'workload_aggregator';
  * the same pods first, is the one that drops the batch).
  */
 export function createWorkloadAggregator({ podLister, ownerLister, onSkip = ignoreSkips }: WorkloadAggregatorOptions): Processor {
-  return {
-    name,
-    process(batch) {
-      const created = new Map<string, MetricSet>();
-      for (const [key, podSet] of batch.metricSets) {
-        if (podSet.labels[Label.Type] !== MetricSetType.Pod) continue;
-        const namespace = podSet.labels[Label.NamespaceName];
-        const podName = podSet.labels[Label.PodName];
-        if (namespace === undefined || podName === undefined) {
-          onSkip({ processor: name, reason: 'missing_labels', key });
-          continue;
-        }
-        const pod = podLister.getPod(namespace, podName);
-        if (pod === undefined) {
-          onSkip({ processor: name, reason: 'pod_not_found', key });
-          continue;
-        }
-        const workload = resolveWorkload(pod, ownerLister);
-        if (workload === undefined) continue;
-
-        const targetKey = workloadKey(namespace, workload.kind, workload.name);
-        let target = created.get(targetKey);
-        if (target === undefined) {
-          target = createMetricSet({
-            [Label.Type]: MetricSetType.Workload,
-            [Label.NamespaceName]: namespace,
-            [Label.NamespaceId]: podSet.labels[Label.NamespaceId] ?? '',
-            [Label.WorkloadKind]: workload.kind,
-            [Label.WorkloadName]: workload.name,
-          });
-          created.set(targetKey, target);
-        }
-        for (const metric of sumMetrics(podSet, target, namespaceAggregatedMetrics)) {
-          onSkip({ processor: name, reason: 'value_type_mismatch', key, metric });
-        }
+  return defineProcessor(name, function* (batch) {
+    const created = new Map<string, MetricSet>();
+    yield* eachInSteps(batch.metricSets, (podSet, key) => {
+      if (podSet.labels[Label.Type] !== MetricSetType.Pod) return;
+      const namespace = podSet.labels[Label.NamespaceName];
+      const podName = podSet.labels[Label.PodName];
+      if (namespace === undefined || podName === undefined) {
+        onSkip({ processor: name, reason: 'missing_labels', key });
+        return;
       }
-      for (const [key, workload] of created) batch.metricSets.set(key, workload);
-      return batch;
-    },
-  };
+      const pod = podLister.getPod(namespace, podName);
+      if (pod === undefined) {
+        onSkip({ processor: name, reason: 'pod_not_found', key });
+        return;
+      }
+      const workload = resolveWorkload(pod, ownerLister);
+      if (workload === undefined) return;
+
+      const targetKey = workloadKey(namespace, workload.kind, workload.name);
+      let target = created.get(targetKey);
+      if (target === undefined) {
+        target = createMetricSet({
+          [Label.Type]: MetricSetType.Workload,
+          [Label.NamespaceName]: namespace,
+          [Label.NamespaceId]: podSet.labels[Label.NamespaceId] ?? '',
+          [Label.WorkloadKind]: workload.kind,
+          [Label.WorkloadName]: workload.name,
+        });
+        created.set(targetKey, target);
+      }
+      for (const metric of sumMetrics(podSet, target, namespaceAggregatedMetrics)) {
+        onSkip({ processor: name, reason: 'value_type_mismatch', key, metric });
+      }
+    });
+    for (const [key, workload] of created) batch.metricSets.set(key, workload);
+    return batch;
+  });
 }

@@ -9,6 +9,7 @@ import { CodedError } from '../core/errors.js';
 export type StoreErrorCode =
   | 'invalid_option' // createModelStore options or aggregate options out of range
   | 'invalid_batch' // write() got something that is not a DataBatch
+  | 'write_in_progress' // a write began while a sliced write (writeSteps) was still running
   | 'invalid_range' // a time bound is not a finite number
   | 'unknown_aggregation'; // an aggregation name outside AggregationName
 

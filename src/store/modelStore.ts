@@ -38,7 +38,7 @@ export function createModelStore(options: ModelStoreOptions = {}): ModelStore {
     });
   }
   const state = createStoreState(retentionMs);
-  const write = createWriter(state);
+  const { write, writeSteps } = createWriter(state);
 
   // Caches derived from the latest batch, rebuilt on first use after a write.
   let typeIndexVersion = -1;
@@ -64,6 +64,7 @@ export function createModelStore(options: ModelStoreOptions = {}): ModelStore {
   const store = {
     retentionMs,
     write,
+    writeSteps,
     latestBatch: () => state.latest,
     timestamps: () => state.timeline.times,
     entity(key: string): EntityInfo | undefined {

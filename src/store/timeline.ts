@@ -18,6 +18,15 @@ export interface Timeline {
   indexOf(timestampMs: number): number;
   /** Adds a slot for a timestamp not yet present and returns its physical id. */
   insert(timestampMs: number): number;
+  /**
+   * Takes a physical slot id for a batch being written over several slices; readers do not see
+   * it until {@link publish}, so a half-written batch is never served.
+   */
+  reserve(): number;
+  /** Makes a reserved `slot` visible as `timestampMs` (not yet present). */
+  publish(timestampMs: number, slot: number): void;
+  /** Returns a reserved, unpublished slot (a write that failed). */
+  release(slot: number): void;
   /** Removes every slot at or before `cutoffMs`; returns how many went. */
   evictThrough(cutoffMs: number): number;
   /** Index range [from, to) of {@link times} within the inclusive bounds. */
@@ -43,6 +52,18 @@ export function createTimeline(): Timeline {
     return low;
   }
 
+  function reserve(): number {
+    // Lowest free id first keeps the ids compact after a burst of out-of-order batches.
+    freeSlots.sort((a, b) => b - a);
+    return freeSlots.pop() ?? slotCount++;
+  }
+
+  function publish(timestampMs: number, slot: number): void {
+    const at = lowerBound(timestampMs);
+    times = [...times.slice(0, at), timestampMs, ...times.slice(at)];
+    slots = [...slots.slice(0, at), slot, ...slots.slice(at)];
+  }
+
   return {
     get times() {
       return times;
@@ -55,13 +76,14 @@ export function createTimeline(): Timeline {
       return times[at] === timestampMs ? at : -at - 1;
     },
     insert(timestampMs) {
-      const at = lowerBound(timestampMs);
-      // Lowest free id first keeps the ids compact after a burst of out-of-order batches.
-      freeSlots.sort((a, b) => b - a);
-      const slot = freeSlots.pop() ?? slotCount++;
-      times = [...times.slice(0, at), timestampMs, ...times.slice(at)];
-      slots = [...slots.slice(0, at), slot, ...slots.slice(at)];
+      const slot = reserve();
+      publish(timestampMs, slot);
       return slot;
+    },
+    reserve,
+    publish,
+    release(slot) {
+      freeSlots.push(slot);
     },
     evictThrough(cutoffMs) {
       let through = 0;

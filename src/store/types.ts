@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Steps } from '../core/slices.js';
 import type { DataBatch, MetricType, ValueType } from '../core/types.js';
 
 /** One stored value of one series. */
@@ -94,6 +95,12 @@ export interface ModelStore {
    * is malformed; malformed sets and values inside it are skipped.
    */
   write(batch: DataBatch): void;
+  /**
+   * {@link write} as resumable steps (core/slices.ts) for the housekeeping path. Readers see the
+   * batch only once the last step ran. Throws `StoreError` `write_in_progress` if a write starts
+   * before the previous sliced write finished.
+   */
+  writeSteps(batch: DataBatch): Steps<void>;
   /** The stored batch with the greatest timestamp (the object itself); undefined when empty. */
   latestBatch(): DataBatch | undefined;
   /** Retained batch timestamps, ascending. */

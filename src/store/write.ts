@@ -1,11 +1,13 @@
 /**
- * The write path. One synchronous call per batch: validate the whole batch first (so a bad batch
- * changes nothing), evict what left retention, then fill one slot of every column. Work is one
+ * The write path: validate the batch itself first (so a bad batch changes nothing), evict what
+ * left retention, then fill one slot of every column — in steps of a few hundred sets, so the
+ * housekeeping path can let requests in; the slot becomes visible to readers only when full. Work is one
  * pass over the values with no allocation per value: columns are found by name in a Map, rows
  * through typed arrays, label sets through an allocation-free trie.
  *
  * @module
  */
+import { eachInSteps, runToEnd, type Steps } from '../core/slices.js';
 import type { DataBatch, LabeledMetric, MetricSet, MetricValue } from '../core/types.js';
 import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
@@ -51,7 +53,7 @@ function isWritableSet(set: MetricSet, key: string): boolean {
  * is ignored: it would be evicted at once. A second value for the same set, metric and label
  * set in one batch overwrites the first.
  */
-export function createWriter(state: StoreState): (batch: DataBatch) => void {
+export function createWriter(state: StoreState): { write(batch: DataBatch): void; writeSteps(batch: DataBatch): Steps<void> } {
   const { timeline, entities, labelSets, columns, labeledColumns } = state;
   // The value callback reads these instead of capturing per set, so no closure is created per set.
   let entity = -1;
@@ -122,31 +124,46 @@ export function createWriter(state: StoreState): (batch: DataBatch) => void {
     }
   }
 
-  return function write(batch: DataBatch): void {
+  let writing = false;
+
+  /** The write as steps: values go into a reserved slot, published when the last set is in. */
+  function* writeSteps(batch: DataBatch): Steps<void> {
+    if (writing) throw new StoreError('write_in_progress', 'a batch is still being written; writes must not overlap', {});
     validateBatch(batch);
     const newest = Math.max(batch.timestamp, timeline.times[timeline.times.length - 1] ?? -Infinity);
     const cutoffMs = newest - state.retentionMs;
     if (batch.timestamp <= cutoffMs) return;
+    writing = true;
+    let reserved = -1;
+    try {
+      // Evict first so rows and slots freed now are reused by this very batch.
+      if (timeline.evictThrough(cutoffMs) > 0) {
+        sweep(columns, cutoffMs);
+        sweep(labeledColumns, cutoffMs);
+        labelSets.collect();
+        entities.freeBefore(cutoffMs);
+      }
 
-    // Evict first so rows and slots freed now are reused by this very batch.
-    if (timeline.evictThrough(cutoffMs) > 0) {
-      sweep(columns, cutoffMs);
-      sweep(labeledColumns, cutoffMs);
-      labelSets.collect();
-      entities.freeBefore(cutoffMs);
+      timestampMs = batch.timestamp;
+      cachedNames = [];
+      cachedColumns = [];
+      const existing = timeline.indexOf(timestampMs);
+      if (existing >= 0) slot = timeline.slots[existing]!;
+      else slot = reserved = timeline.reserve();
+      for (const column of columns.values()) beginSlot(column, slot);
+      for (const column of labeledColumns.values()) beginSlot(column, slot);
+
+      yield* eachInSteps(batch.metricSets, writeSet);
+
+      if (reserved >= 0) timeline.publish(timestampMs, reserved);
+      reserved = -1;
+      if (state.latest === undefined || timestampMs >= state.latest.timestamp) state.latest = batch;
+      state.version++;
+    } finally {
+      if (reserved >= 0) timeline.release(reserved);
+      writing = false;
     }
+  }
 
-    timestampMs = batch.timestamp;
-    cachedNames = [];
-    cachedColumns = [];
-    const existing = timeline.indexOf(timestampMs);
-    slot = existing >= 0 ? timeline.slots[existing]! : timeline.insert(timestampMs);
-    for (const column of columns.values()) beginSlot(column, slot);
-    for (const column of labeledColumns.values()) beginSlot(column, slot);
-
-    batch.metricSets.forEach(writeSet);
-
-    if (state.latest === undefined || timestampMs >= state.latest.timestamp) state.latest = batch;
-    state.version++;
-  };
+  return { write: (batch) => runToEnd(writeSteps(batch)), writeSteps };
 }

@@ -6,6 +6,7 @@ import { createManager, type CycleReport, type ManagerOptions } from '../../src/
 import { createMetricSet, intGauge, type DataBatch } from '../../src/core/types.js';
 import type { Processor } from '../../src/processors/types.js';
 import type { NodeScrapeStatus, SourceManager } from '../../src/sources/types.js';
+import { defineProcessor } from '../../src/processors/define.js';
 
 /** The manager yields to the (real) event loop between processors; let those turns run. */
 const realImmediate = setImmediate;
@@ -57,13 +58,10 @@ function capturingLogger() {
   return { logger, lines };
 }
 
-const addPod: Processor = {
-  name: 'pod aggregator',
-  process(batch) {
-    batch.metricSets.set(podKey('default', 'web-1'), createMetricSet({ type: 'pod' }));
-    return batch;
-  },
-};
+const addPod: Processor = defineProcessor('pod aggregator', function* (batch) {
+  batch.metricSets.set(podKey('default', 'web-1'), createMetricSet({ type: 'pod' }));
+  return batch;
+});
 
 function managerWith(overrides: Partial<ManagerOptions> & Pick<ManagerOptions, 'source'>) {
   const exported: DataBatch[] = [];
@@ -200,13 +198,10 @@ describe('createManager', () => {
     const { source } = recordingSource();
     const failure = new Error('pod lister broke');
     let fail = true;
-    const flaky: Processor = {
-      name: 'pod based enricher',
-      process(batch) {
-        if (fail) throw failure;
-        return batch;
-      },
-    };
+    const flaky: Processor = defineProcessor('pod based enricher', function* (batch) {
+      if (fail) throw failure;
+      return batch;
+    });
     const { logger, lines } = capturingLogger();
     const { manager, exported, reports } = managerWith({ source, processors: [addPod, flaky], logger });
     manager.start();
@@ -229,7 +224,9 @@ describe('createManager', () => {
 
   it('reports the window, scrape and processor timings, set count and node statuses of each cycle', async () => {
     const { source, statuses, releaseOne } = recordingSource({ holdScrapes: true });
-    const { manager, reports } = managerWith({ source, processors: [addPod, { name: 'rate calculator', process: (b) => b }] });
+    const { manager, reports } = managerWith({ source, processors: [addPod, defineProcessor('rate calculator', function* (b) {
+      return b;
+    })] });
     const window = { startMs: t0, endMs: t0 + minute };
     const run = manager.housekeep(window);
     await vi.advanceTimersByTimeAsync(250);

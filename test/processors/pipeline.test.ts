@@ -7,6 +7,8 @@ import { createProcessors, runProcessors, type ProcessorOptions } from '../../sr
 import type { Processor } from '../../src/processors/types.js';
 import { createListers, fixtureListers, fixturePods } from '../helpers/listers.js';
 import { batchOf, containerEntry, nodeEntry, setAt } from './builders.js';
+import { defineProcessor } from '../../src/processors/define.js';
+import { itemsPerStep } from '../../src/core/slices.js';
 
 const scheduledPods = fixturePods().filter((p) => p.spec?.nodeName === 'minikube');
 const cpuCoresPerContainer = 0.01;
@@ -88,12 +90,9 @@ describe('processor pipeline', () => {
   });
 
   it('passes a ProcessorError through and wraps anything else a processor throws as processor_failed', () => {
-    const failing: Processor = {
-      name: 'broken',
-      process() {
-        throw new TypeError('boom');
-      },
-    };
+    const failing: Processor = defineProcessor('broken', function* () {
+      throw new TypeError('boom');
+    });
     let caught: unknown;
     try {
       runProcessors([failing], batchOf(0, []));
@@ -106,12 +105,9 @@ describe('processor pipeline', () => {
     expect((caught as ProcessorError).cause).toBeInstanceOf(TypeError);
 
     const own = new ProcessorError('value_type_mismatch', 'x');
-    const rejecting: Processor = {
-      name: 'strict',
-      process() {
-        throw own;
-      },
-    };
+    const rejecting: Processor = defineProcessor('strict', function* () {
+      throw own;
+    });
     expect(() => runProcessors([rejecting], batchOf(0, []))).toThrow(own);
   });
 
@@ -134,5 +130,45 @@ describe('processor pipeline', () => {
     expect(caught).toBeInstanceOf(ProcessorError);
     expect((caught as ProcessorError).code).toBe('invalid_option');
     expect((caught as ProcessorError).message).toBe(message);
+  });
+});
+
+describe('processors in slices', () => {
+  /** Many containers per fixture pod, so a batch spans several steps of every processor. */
+  function wideBatch(timeMs: number): DataBatch {
+    const batch = sourceBatch(timeMs);
+    for (const pod of scheduledPods) {
+      for (let i = 0; i < 60; i++) {
+        const [key, set] = containerEntry(pod.metadata!.namespace!, pod.metadata!.name!, `extra-${i}`, {
+          'cpu/usage': intCumulative(Math.round(timeMs * 1e6 * (i + 1) * 1e-3)),
+          'memory/usage': intGauge(1_000 * (i + 1)),
+        });
+        set.scrapeTime = timeMs;
+        batch.metricSets.set(key, set);
+      }
+    }
+    return batch;
+  }
+
+  it('give the same batch when run in slices with pauses as when run at once', async () => {
+    const start = Date.parse('2022-12-27T23:32:00Z');
+    const atOnce = createProcessors({ listers: fixtureListers() });
+    const sliced = createProcessors({ listers: fixtureListers() });
+    expect(wideBatch(start).metricSets.size).toBeGreaterThan(itemsPerStep * 2);
+
+    runProcessors(atOnce, wideBatch(start));
+    const expected = runProcessors(atOnce, wideBatch(start + 60_000));
+    let pauses = 0;
+    for (const minute of [0, 1]) {
+      let batch = wideBatch(start + minute * 60_000);
+      for (const processor of sliced) {
+        const steps = processor.steps(batch);
+        let next = steps.next();
+        for (; !next.done; next = steps.next()) pauses++;
+        batch = next.value;
+      }
+      if (minute === 1) expect(batch).toEqual(expected);
+    }
+    expect(pauses).toBeGreaterThan(sliced.length);
   });
 });
