@@ -10,12 +10,26 @@ import { parseSimUri, type SimStartOptions } from '../sim/index.js';
 import { parseSinkUri, type SinkSpec } from '../sinks/factory.js';
 import type { InfluxSinkSpec } from '../sinks/influxdb/index.js';
 import type { GraphqlSurfaceOptions } from '../api/graphql/options.js';
+import { AuthError } from '../api/auth/errors.js';
+import { loadTlsMaterial, type TlsFiles } from '../api/auth/tls.js';
 import { defaultSource, validateFlags, type FlagProblem, type Flags } from './flags.js';
 
 /** Where metrics come from. */
 export type SourceConfig =
   | { kind: 'kubernetes'; uri: string; kube: KubeSourceConfig; sim?: undefined }
   | { kind: 'sim'; uri: string; sim: SimStartOptions; kube?: undefined };
+
+/** Who may call the APIs and over what (docs/security.md). */
+export interface SecurityConfig {
+  /** HTTPS (`--tls_cert`, `--tls_key`, `--tls_client_ca`); absent = plain HTTP. Files checked at start-up. */
+  tls?: TlsFiles;
+  /** `--allowed_users`: client-certificate CNs allowed; empty = any verified certificate. */
+  allowedUsers: string[];
+  /** `--delegated_auth`: bearer tokens reviewed by the API server, scoped by SubjectAccessReview. */
+  delegatedAuth: boolean;
+  /** `--auth_cache_ttl`: how long review answers are reused. */
+  authCacheTtlMs: number;
+}
 
 /** Everything `runHeapgraph` needs, in units. */
 export interface HeapgraphConfig {
@@ -36,6 +50,7 @@ export interface HeapgraphConfig {
   logLevel: string;
   /** Limits and landing page of the GraphQL surface. */
   graphql: GraphqlSurfaceOptions;
+  security: SecurityConfig;
 }
 
 /** Either a config or every problem found. */
@@ -53,6 +68,19 @@ function parseSource(uri: string, problems: FlagProblem[]): SourceConfig | undef
     problems.push({ flag: '--source', message: message(error) });
     return undefined;
   }
+}
+
+/** The TLS files, read once here so an unusable one is a flag problem, not a failed handshake later. */
+function parseTls(flags: Flags, problems: FlagProblem[]): TlsFiles | undefined {
+  if (flags.tlsCert === '' || flags.tlsKey === '') return undefined;
+  const files: TlsFiles = { certFile: flags.tlsCert, keyFile: flags.tlsKey, ...(flags.tlsClientCa !== '' ? { clientCaFile: flags.tlsClientCa } : {}) };
+  try {
+    loadTlsMaterial(files);
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    problems.push({ flag: String(error.context.flag ?? '--tls_cert'), message: error.message });
+  }
+  return files;
 }
 
 /** Validates `flags` and converts them; reports every problem at once. */
@@ -75,6 +103,7 @@ export function toConfig(flags: Flags): ConfigResult {
       problems.push({ flag: '--historical_source', message: `Failed to use a sink as a historical metrics source: no influxdb --sink is "${flags.historicalSource}"` });
     }
   }
+  const tls = parseTls(flags, problems);
   if (problems.length > 0 || !source) return { ok: false, problems };
   return {
     ok: true,
@@ -102,6 +131,12 @@ export function toConfig(flags: Flags): ConfigResult {
         connectionInitTimeoutMs: parseDuration(flags.graphqlInitTimeout),
         maxPayloadBytes: Number(flags.graphqlMaxPayloadBytes),
         landingPage: flags.graphqlLandingPage as 'offline' | 'none',
+      },
+      security: {
+        ...(tls ? { tls } : {}),
+        allowedUsers: flags.allowedUsers,
+        delegatedAuth: flags.delegatedAuth,
+        authCacheTtlMs: parseDuration(flags.authCacheTtl),
       },
     },
   };

@@ -32,6 +32,12 @@ export interface Flags {
   graphqlInitTimeout: string;
   graphqlMaxPayloadBytes: string;
   graphqlLandingPage: string;
+  tlsCert: string;
+  tlsKey: string;
+  tlsClientCa: string;
+  allowedUsers: string[];
+  delegatedAuth: boolean;
+  authCacheTtl: string;
   version: boolean;
   help: boolean;
 }
@@ -63,6 +69,12 @@ export const defaultFlags: Readonly<Flags> = {
   graphqlInitTimeout: '3s',
   graphqlMaxPayloadBytes: '262144',
   graphqlLandingPage: 'offline',
+  tlsCert: '',
+  tlsKey: '',
+  tlsClientCa: '',
+  allowedUsers: [],
+  delegatedAuth: false,
+  authCacheTtl: '10s',
   version: false,
   help: false,
 };
@@ -91,6 +103,12 @@ export const flagHelp: ReadonlyArray<[string, string]> = [
   ['--graphql_init_timeout=DUR', 'time a WebSocket has to send connection_init (default 3s)'],
   ['--graphql_max_payload_bytes=N', 'largest WebSocket message accepted (default 262144)'],
   ['--graphql_landing_page=MODE', 'offline (a self-contained page at GET /graphql) or none (default offline)'],
+  ['--tls_cert=FILE', 'serve HTTPS with this PEM certificate (needs --tls_key)'],
+  ['--tls_key=FILE', 'PEM private key of --tls_cert'],
+  ['--tls_client_ca=FILE', 'PEM CA bundle: every route but /healthz needs a client certificate it signed (needs --tls_cert)'],
+  ['--allowed_users=CNS', 'comma-separated client-certificate CNs allowed; empty = any verified certificate (needs --tls_client_ca)'],
+  ['--delegated_auth', 'require a bearer token, checked with TokenReview; scope by SubjectAccessReview on metrics.k8s.io (docs/security.md)'],
+  ['--auth_cache_ttl=DUR', 'how long TokenReview and SubjectAccessReview answers are reused (default 10s, 0 = not at all)'],
   ['--version', 'print the version and exit'],
 ];
 
@@ -132,6 +150,12 @@ const options = {
   'graphql-init-timeout': { type: 'string' },
   'graphql-max-payload-bytes': { type: 'string' },
   'graphql-landing-page': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-client-ca': { type: 'string' },
+  'allowed-users': { type: 'string', multiple: true },
+  'delegated-auth': { type: 'boolean' },
+  'auth-cache-ttl': { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -200,6 +224,12 @@ export function parseFlags(argv: readonly string[]): Flags {
     graphqlInitTimeout: str('graphql-init-timeout', defaultFlags.graphqlInitTimeout),
     graphqlMaxPayloadBytes: str('graphql-max-payload-bytes', defaultFlags.graphqlMaxPayloadBytes),
     graphqlLandingPage: str('graphql-landing-page', defaultFlags.graphqlLandingPage),
+    tlsCert: str('tls-cert', defaultFlags.tlsCert),
+    tlsKey: str('tls-key', defaultFlags.tlsKey),
+    tlsClientCa: str('tls-client-ca', defaultFlags.tlsClientCa),
+    allowedUsers: splitList(values['allowed-users'] as string[] | undefined),
+    delegatedAuth: (values['delegated-auth'] as boolean | undefined) ?? false,
+    authCacheTtl: str('auth-cache-ttl', defaultFlags.authCacheTtl),
     version: (values.version as boolean | undefined) ?? false,
     help: (values.help as boolean | undefined) ?? false,
   };
@@ -244,6 +274,17 @@ export function validateFlags(flags: Flags): FlagProblem[] {
   if (flags.graphqlLandingPage !== 'offline' && flags.graphqlLandingPage !== 'none') {
     problems.push({ flag: '--graphql_landing_page', message: `expected offline or none, got "${flags.graphqlLandingPage}"` });
   }
+  if ((flags.tlsCert === '') !== (flags.tlsKey === '')) {
+    const [flag, other] = flags.tlsCert === '' ? ['--tls_key', '--tls_cert'] : ['--tls_cert', '--tls_key'];
+    problems.push({ flag, message: `needs ${other} too: HTTPS takes a certificate and its key` });
+  }
+  if (flags.tlsClientCa !== '' && flags.tlsCert === '') {
+    problems.push({ flag: '--tls_client_ca', message: 'needs --tls_cert and --tls_key: client certificates are only asked for over HTTPS' });
+  }
+  if (flags.allowedUsers.length > 0 && flags.tlsClientCa === '') {
+    problems.push({ flag: '--allowed_users', message: 'needs --tls_client_ca: without it no client certificate is checked, so the list would restrict nothing' });
+  }
+  durationProblem('--auth_cache_ttl', flags.authCacheTtl, 0, problems);
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(flags.logLevel)) {
     problems.push({ flag: '--log_level', message: `unknown level "${flags.logLevel}"` });
   }

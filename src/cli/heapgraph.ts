@@ -9,6 +9,7 @@ import type { Logger } from '../core/log.js';
 import { createManager, type Manager } from '../core/manager.js';
 import { createSelfMetrics, type SelfMetrics } from '../core/selfMetrics.js';
 import type { DataBatch } from '../core/types.js';
+import { createFrontDoor } from '../api/auth/frontDoor.js';
 import { handleHealthz } from '../api/rest/healthz.js';
 import { createQueryService } from '../api/query/service.js';
 import type { QueryService } from '../api/query/types.js';
@@ -128,6 +129,12 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
   const { kube, sim } = await resolveKubeSource(config);
   const kubeConfig = buildKubeConfig(kube);
   const informers = createKubeInformers({ kubeConfig, logger: logger.child({ stage: 'kube' }) });
+  const frontDoor = createFrontDoor({
+    ...config.security,
+    kubeConfig,
+    namespaces: () => informers.listers.listNamespaces().flatMap((ns) => (ns.metadata?.name ? [ns.metadata.name] : [])),
+    logger: logger.child({ stage: 'auth' }),
+  });
   const token = kubeConfig.getCurrentUser()?.token;
   const cluster = kubeConfig.getCurrentCluster();
   const client = createKubeletClient({
@@ -193,12 +200,12 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
   const emptyModel = createModelStore({ retentionMs: config.retentionMs });
   const query = createQueryService({ model: store ?? emptyModel, kube: informers.listers, scrapes: sources });
   const history: InfluxHistory | undefined = config.historicalSource ? createInfluxHistory(config.historicalSource) : undefined;
-  const context = { query, feed, metrics, logger, clock: Date.now, resolutionMs: config.resolutionMs, hasModel: store !== undefined, ...(history ? { history } : {}) };
+  const context = { query, feed, metrics, logger, clock: Date.now, resolutionMs: config.resolutionMs, hasModel: store !== undefined, ...(history ? { history } : {}), ...(frontDoor.access ? { access: frontDoor.access } : {}) };
   let http: HttpServerHandle | undefined;
   const surfaces: Surface[] = [];
   try {
     for (const factory of options.surfaces ?? []) surfaces.push(await factory(context));
-    http = await startHttpServer({ listenIp: config.listenIp, port: config.port, handlers: [healthz, ...surfaces.flatMap((s) => s.handlers)], logger });
+    http = await startHttpServer({ listenIp: config.listenIp, port: config.port, handlers: [healthz, ...surfaces.flatMap((s) => s.handlers)], logger, ...frontDoor });
     for (const surface of surfaces) surface.attach?.(http.server);
     await informers.start();
   } catch (error) {

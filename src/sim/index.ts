@@ -6,7 +6,7 @@
  * @module
  */
 import { createObjectStore } from './apiserver/store.js';
-import { startApiServer, type ApiServerFaults } from './apiserver/server.js';
+import { startApiServer, type ApiServerFaults, type SimReviewPolicy, type SimReviews } from './apiserver/server.js';
 import { createSimCluster } from './cluster/model.js';
 import type { SimChurnOptions, SimCluster } from './cluster/types.js';
 import { SimError } from './errors.js';
@@ -19,6 +19,7 @@ export { createSimCluster } from './cluster/model.js';
 export { startKubelets } from './kubelet/server.js';
 export { createKubeletFaults, type KubeletFault, type KubeletFaults } from './kubelet/faults.js';
 export { SimError, type SimErrorCode } from './errors.js';
+export { defaultReviewPolicy, type SimAccessRule, type SimReviewPolicy, type SimReviews, type SimTokenUser } from './apiserver/server.js';
 /** The cluster model's interface and options. */
 export type { SimCluster, SimClusterOptions, SimChurnOptions } from './cluster/types.js';
 
@@ -39,6 +40,8 @@ export interface SimStartOptions {
   churn?: SimChurnOptions;
   /** How often churn is applied while nobody scrapes (scrapes apply it too). @default 1000 */
   tickIntervalMs?: number;
+  /** Tokens and rules the API server's TokenReview and SubjectAccessReview answer from. @default defaultReviewPolicy */
+  reviews?: SimReviewPolicy;
 }
 
 /** A running simulated cluster. */
@@ -52,6 +55,8 @@ export interface RunningSimCluster {
   readonly faults: KubeletFaults;
   /** API-server faults (failed requests, dropped or expired watches, outage). */
   readonly apiFaults: ApiServerFaults;
+  /** TokenReview and SubjectAccessReview of the API server (policy, counts, injected failures). */
+  readonly reviews: SimReviews;
   readonly store: SimObjectStore;
   /** Stops churn, the kubelets and the API server. */
   close(): Promise<void>;
@@ -59,7 +64,7 @@ export interface RunningSimCluster {
 
 /** Builds the cluster and starts its API server and kubelets. */
 export async function startSimCluster(options: SimStartOptions = {}): Promise<RunningSimCluster> {
-  const { nodes = 10, podsPerNode = 30, seed = 1, kubeletPort = 10255, apiPort = 0, clock, churn, tickIntervalMs = 1000 } = options;
+  const { nodes = 10, podsPerNode = 30, seed = 1, kubeletPort = 10255, apiPort = 0, clock, churn, tickIntervalMs = 1000, reviews } = options;
   if (typeof tickIntervalMs !== 'number' || !Number.isFinite(tickIntervalMs) || tickIntervalMs < 10) {
     throw new SimError('invalid_option', `tickIntervalMs must be a number ≥ 10, received ${JSON.stringify(tickIntervalMs)}`, { option: 'tickIntervalMs' });
   }
@@ -68,7 +73,7 @@ export async function startSimCluster(options: SimStartOptions = {}): Promise<Ru
   const kubelets = await startKubelets({ cluster, port: kubeletPort });
   let api;
   try {
-    api = await startApiServer({ host: '127.0.0.1', port: apiPort, store });
+    api = await startApiServer({ host: '127.0.0.1', port: apiPort, store, ...(reviews ? { reviews } : {}) });
   } catch (error) {
     await kubelets.close();
     throw error;
@@ -84,6 +89,7 @@ export async function startSimCluster(options: SimStartOptions = {}): Promise<Ru
     cluster,
     faults: kubelets.faults,
     apiFaults: server.faults,
+    reviews: server.reviews,
     store,
     close() {
       closing ??= (async () => {

@@ -185,6 +185,7 @@ describe('toConfig', () => {
         maxPayloadBytes: 262_144,
         landingPage: 'offline',
       },
+      security: { allowedUsers: [], delegatedAuth: false, authCacheTtlMs: 10 * second },
     } satisfies HeapgraphConfig);
   });
 
@@ -248,5 +249,45 @@ describe('toConfig', () => {
     if (result.ok) return;
     expect(result.problems.map((p) => p.flag)).toEqual(['--metric_resolution', '--source', '--sink', '--sink']);
     expect(result.problems.slice(2).map((p) => p.message)).toEqual([expect.stringContaining('"pager"'), expect.stringContaining('"fax"')]);
+  });
+});
+
+describe('security flags', () => {
+  it('binds the TLS, client-certificate and delegated-auth flags in either spelling', () => {
+    const flags = parseFlags(['--tls_cert=/c.pem', '--tls-key=/k.pem', '--tls_client_ca=/ca.pem', '--allowed_users=alice, bob', '--allowed-users=carol', '--delegated_auth', '--auth_cache_ttl=30s']);
+    expect(flags).toMatchObject({ tlsCert: '/c.pem', tlsKey: '/k.pem', tlsClientCa: '/ca.pem', allowedUsers: ['alice', 'bob', 'carol'], delegatedAuth: true, authCacheTtl: '30s' });
+  });
+
+  it('documents every security flag in the help', () => {
+    const documented = flagHelp.map(([usage]) => usage.split('=')[0]);
+    expect(documented).toEqual(expect.arrayContaining(['--tls_cert', '--tls_key', '--tls_client_ca', '--allowed_users', '--delegated_auth', '--auth_cache_ttl']));
+  });
+
+  it.each([
+    [{ tlsCert: '/c.pem' }, '--tls_cert', 'needs --tls_key too: HTTPS takes a certificate and its key'],
+    [{ tlsKey: '/k.pem' }, '--tls_key', 'needs --tls_cert too: HTTPS takes a certificate and its key'],
+    [{ tlsCert: '/c.pem', tlsKey: '/k.pem', allowedUsers: ['alice'] }, '--allowed_users', 'needs --tls_client_ca: without it no client certificate is checked, so the list would restrict nothing'],
+    [{ authCacheTtl: '-1s' }, '--auth_cache_ttl', 'must be at least 0s, got "-1s"'],
+    [{ authCacheTtl: 'long' }, '--auth_cache_ttl', 'not a duration: "long" (use e.g. 30s, 1m30s, 500ms)'],
+  ])('reports %j as one problem of %s', (override: Partial<Flags>, flag, message) => {
+    expect(validateFlags({ ...defaultFlags, ...override })).toEqual([{ flag, message }]);
+  });
+
+  it('requires a certificate for a client CA, as Heapster did', () => {
+    expect(validateFlags({ ...defaultFlags, tlsClientCa: '/ca.pem' })).toEqual([
+      { flag: '--tls_client_ca', message: 'needs --tls_cert and --tls_key: client certificates are only asked for over HTTPS' },
+    ]);
+  });
+
+  it('converts the security flags, with delegated auth off and a 10 s cache by default', () => {
+    expect(configOf([]).security).toEqual({ allowedUsers: [], delegatedAuth: false, authCacheTtlMs: 10 * second });
+    expect(configOf(['--delegated_auth', '--auth_cache_ttl=0']).security).toEqual({ allowedUsers: [], delegatedAuth: true, authCacheTtlMs: 0 });
+  });
+
+  it('reports an unreadable TLS file under its flag at start-up', () => {
+    const result = toConfig(parseFlags(['--tls_cert=/nonexistent/heapgraph.crt', '--tls_key=/nonexistent/heapgraph.key']));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([{ flag: '--tls_cert', message: 'cannot read "/nonexistent/heapgraph.crt": ENOENT' }]);
   });
 });

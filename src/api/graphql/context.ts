@@ -7,6 +7,9 @@
  * @module
  */
 import type { DataBatch } from '../../core/types.js';
+import { UNRESTRICTED, type AccessScope } from '../auth/types.js';
+import { scopeQueryService } from '../query/scope.js';
+import { scopeHistory } from '../query/scopeHistory.js';
 import type { QueryService } from '../query/types.js';
 import { GraphqlSurfaceError } from './errors.js';
 import { createHistoryReader, type HistorySettings } from './history.js';
@@ -58,7 +61,10 @@ export function createBatchMemo(query: QueryService): BatchMemo {
 
 /** What every resolver receives. */
 export interface OperationContext {
+  /** The query service as the caller sees it (`scopeQueryService`): hidden entities do not exist in it. */
   readonly query: QueryService;
+  /** What the caller may see (unrestricted without a front door). */
+  readonly scope: AccessScope;
   readonly loaders: SeriesLoaders;
   readonly points: PointBudget;
   readonly pages: PageLimits;
@@ -72,6 +78,7 @@ export interface OperationContext {
 
 /** What is shared by every operation of a surface. */
 export interface ContextSettings {
+  /** The whole query service; each operation reads it through its caller's scope. */
   readonly query: QueryService;
   /** Shared by the surface's operations. */
   readonly batchMemo: BatchMemo;
@@ -106,11 +113,20 @@ function createPointBudget(max: number): PointBudget {
   };
 }
 
-/** A fresh context for one operation. */
-export function createOperationContext({ query, batchMemo, pages, resolutionMs, maxPointsPerOperation, history }: ContextSettings): OperationContext {
+/**
+ * A fresh context for one operation of a caller with `scope`. Per-batch memos are kept apart per
+ * scope key, so a list built for one caller is never served to a caller who sees other entities;
+ * the historical source is read through the same scope.
+ */
+export function createOperationContext(settings: ContextSettings, scope: AccessScope = UNRESTRICTED): OperationContext {
+  const { batchMemo, pages, resolutionMs, maxPointsPerOperation } = settings;
+  const query = scopeQueryService(settings.query, scope);
+  const history = settings.history && !scope.unrestricted ? { ...settings.history, source: scopeHistory(settings.history.source, scope, query) } : settings.history;
+  const memoPrefix = scope.unrestricted ? '' : `${scope.key}\u0000`;
   const memos = new Map<string, unknown>();
   return {
     query,
+    scope,
     // One reader per operation: its DataLoader sends all of the operation's older lookups as one request.
     loaders: createSeriesLoaders(query, history ? createHistoryReader(query, history, resolutionMs) : undefined),
     points: createPointBudget(maxPointsPerOperation),
@@ -122,6 +138,6 @@ export function createOperationContext({ query, batchMemo, pages, resolutionMs, 
       memos.set(key, value);
       return value;
     },
-    batchMemo: (key, build) => batchMemo.get(key, build),
+    batchMemo: (key, build) => batchMemo.get(memoPrefix + key, build),
   };
 }

@@ -22,7 +22,8 @@ export type GraphqlErrorCode =
   | 'points_limit' // the operation would return more points than maxPointsPerOperation
   | 'subscription_limit' // the connection already has maxSubscriptionsPerConnection subscriptions
   | 'payload_too_large' // a request body exceeds maxPayloadBytes
-  | 'wrong_transport'; // a subscription sent over HTTP (subscriptions need the WebSocket)
+  | 'wrong_transport' // a subscription sent over HTTP (subscriptions need the WebSocket)
+  | 'forbidden'; // a subscription whose only subject the caller may not see (the cluster, nodes)
 
 /** A refused GraphQL request or option, with the field and the value received. */
 export class GraphqlSurfaceError extends CodedError<GraphqlErrorCode> {
@@ -67,6 +68,7 @@ export const errorTable: Readonly<Record<string, ErrorMapping>> = {
   'graphql:subscription_limit': { graphqlCode: 'SUBSCRIPTION_LIMIT_EXCEEDED', httpStatus: 429 },
   'graphql:payload_too_large': { graphqlCode: 'PAYLOAD_TOO_LARGE', httpStatus: 413 },
   'graphql:wrong_transport': { graphqlCode: 'BAD_REQUEST', httpStatus: 400 },
+  'graphql:forbidden': { graphqlCode: 'FORBIDDEN', httpStatus: 403 },
   'store:invalid_range': badInput,
   'store:invalid_option': badInput,
   'store:unknown_aggregation': badInput,

@@ -13,6 +13,7 @@ import { ApolloServer, HeaderMap, type ApolloServerOptionsWithGateway, type Apol
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from '../../core/log.js';
 import type { SelfMetrics } from '../../core/selfMetrics.js';
+import { requestScope } from '../auth/requestAccess.js';
 import type { RouteHandler } from '../server.js';
 import { createOperationContext, type ContextSettings, type OperationContext } from './context.js';
 import { errorTable, formatGraphqlError, GraphqlSurfaceError, toGraphQLError } from './errors.js';
@@ -165,7 +166,7 @@ export async function createGraphqlHttp(options: GraphqlHttpOptions): Promise<Gr
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
-    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createOperationContext(settings) });
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createOperationContext(settings, requestScope(req)) });
     const status = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = status;

@@ -53,7 +53,7 @@ export function createGraphqlSurface(options: GraphqlSurfaceOptions = {}): Surfa
       metrics: context.metrics,
     });
     const documents = createDocumentCache(schema, resolved.documentCacheSize, resolved.introspection ? [] : [NoSchemaIntrospectionCustomRule]);
-    const subscriptions = createSubscriptionServer({ schema, documents, executor, settings, limits, feed: context.feed, options: resolved, logger });
+    const subscriptions = createSubscriptionServer({ schema, documents, executor, settings, limits, feed: context.feed, options: resolved, logger, access: context.access });
     return {
       handlers: [http.handler],
       attach: (server) => subscriptions.attach(server),

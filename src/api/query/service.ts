@@ -6,6 +6,7 @@
 import { MetricSetType } from '../../core/keys.js';
 import { Label } from '../../core/labels.js';
 import { allMetrics, describeMetric, type MetricDescriptor } from '../../core/metrics.js';
+import type { DataBatch } from '../../core/types.js';
 import type { KubeReader, ModelReader, QueryService, ScrapeStatusReader } from './types.js';
 
 /** Options for {@link createQueryService}. */
@@ -27,17 +28,19 @@ const emptyKube: KubeReader = {
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+const fixedNames = new Set(allMetrics.map((m) => m.name));
+
+/** The catalogue plus the dynamic names (custom metrics, extended requests) of `batch`'s sets. */
+export function metricCatalogueOf(batch: DataBatch | undefined): MetricDescriptor[] {
+  const names = new Set<string>();
+  for (const set of batch?.metricSets.values() ?? []) {
+    for (const name of set.metricValues.keys()) if (!fixedNames.has(name)) names.add(name);
+  }
+  return [...allMetrics, ...[...names].sort().flatMap((name) => describeMetric(name) ?? [])];
+}
+
 /** Creates the query service. */
 export function createQueryService({ model, kube = emptyKube, scrapes }: QueryServiceOptions): QueryService {
-  const fixed = new Set(allMetrics.map((m) => m.name));
-
-  function dynamicMetrics(): MetricDescriptor[] {
-    const names = new Set<string>();
-    for (const set of model.latestBatch()?.metricSets.values() ?? []) {
-      for (const name of set.metricValues.keys()) if (!fixed.has(name)) names.add(name);
-    }
-    return [...names].sort().flatMap((name) => describeMetric(name) ?? []);
-  }
 
   return {
     latestBatch: () => model.latestBatch(),
@@ -64,7 +67,7 @@ export function createQueryService({ model, kube = emptyKube, scrapes }: QuerySe
     labeledSeries: (key, metric, labels, range) => model.labeledSeries(key, metric, labels, range),
     latest: (key, metric) => model.latest(key, metric),
     aggregate: (key, metric, aggregations, options) => model.aggregate(key, metric, aggregations, options),
-    metricCatalogue: () => [...allMetrics, ...dynamicMetrics()],
+    metricCatalogue: () => metricCatalogueOf(model.latestBatch()),
     describeMetric: (name) => describeMetric(name),
     kube,
     scrapeStatus: (nodeName) => scrapes?.statuses().find((s) => s.nodeName === nodeName),

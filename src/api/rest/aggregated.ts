@@ -6,6 +6,7 @@
  * @module
  */
 import type { QueryService } from '../query/types.js';
+import { scopedAnswer, type Permission } from './access.js';
 import { entityKeys, modelPrefix, podListKeys, type KeyOf } from './model.js';
 import { canonicalMetricName, parseAggregations, parseBucket, parseLabels, parseTimeRange } from './params.js';
 import { answering, jsonReply } from './reply.js';
@@ -25,30 +26,31 @@ function aggregationResults(query: QueryService, keys: readonly string[], reques
   );
 }
 
-/** The aggregation routes, named as Heapster's historical handlers were. */
+/** The aggregation routes, named as Heapster's historical handlers were; cluster needs `cluster`, nodes and free containers `nodes`. */
 export function aggregatedRoutes(query: QueryService): Route[] {
   const tail = 'metrics-aggregated/{aggregations}/{metric-name:*}';
-  const single = (prefix: string, handler: string, keyOf: KeyOf): Route => ({
+  const single = (prefix: string, handler: string, keyOf: KeyOf, permission?: Permission): Route => ({
     pattern: `${modelPrefix}${prefix}/${tail}`,
     handler,
     produces: 'json',
-    answer: (request) => answering(() => jsonReply(aggregationResults(query, [keyOf(request.params)], request)[0])),
+    answer: scopedAnswer(query, (request, view) => answering(() => jsonReply(aggregationResults(view, [keyOf(request.params)], request)[0])), { permission }),
   });
   const namespace = '/namespaces/{namespace-name}';
   const pod = `${namespace}/pods/{pod-name}`;
   return [
-    single('', 'clusterMetrics', entityKeys.cluster),
-    single('/nodes/{node-name}', 'nodeMetrics', entityKeys.node),
+    single('', 'clusterMetrics', entityKeys.cluster, 'cluster'),
+    single('/nodes/{node-name}', 'nodeMetrics', entityKeys.node, 'nodes'),
     single(namespace, 'namespaceMetrics', entityKeys.namespace),
     single(pod, 'podMetrics', entityKeys.pod),
     single(`${pod}/containers/{container-name}`, 'podContainerMetrics', entityKeys.podContainer),
-    single('/nodes/{node-name}/freecontainers/{container-name}', 'freeContainerMetrics', entityKeys.freeContainer),
+    single('/nodes/{node-name}/freecontainers/{container-name}', 'freeContainerMetrics', entityKeys.freeContainer, 'nodes'),
     {
       pattern: `${modelPrefix}${namespace}/pod-list/{pod-list}/${tail}`,
       handler: 'podListAggregations',
       produces: 'json',
-      answer: (request) =>
-        answering(() => jsonReply({ items: aggregationResults(query, podListKeys(request.params), request) }, { pretty: false })),
+      answer: scopedAnswer(query, (request, view) =>
+        answering(() => jsonReply({ items: aggregationResults(view, podListKeys(request.params), request) }, { pretty: false })),
+      ),
     },
   ];
 }

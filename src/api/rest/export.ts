@@ -9,6 +9,7 @@ import { Label, commonLabels, containerLabels, exportedLabelKeys, podLabels, typ
 import { labeledMetrics, requestLimitMetrics, standardMetrics, type MetricDescriptor } from '../../core/metrics.js';
 import type { DataBatch, MetricSet, MetricValue } from '../../core/types.js';
 import type { QueryService } from '../query/types.js';
+import { scopedAnswer } from './access.js';
 import { formatGoTime } from './goTime.js';
 import { jsonReply } from './reply.js';
 import type { Route } from './router.js';
@@ -99,19 +100,26 @@ export interface ExportOptions {
   disableExport: boolean;
 }
 
-/** The two export routes. */
+/**
+ * The two export routes. The export dumps every namespace, so it needs the `cluster` right (and
+ * shows nodes only with `nodes`); the schema is the static catalogue and is open to every caller.
+ */
 export function exportRoutes(query: QueryService, { disableExport }: ExportOptions): Route[] {
   return [
     {
       pattern: '/api/v1/metric-export',
       handler: 'exportMetrics',
       produces: 'json',
-      answer: () => {
-        if (disableExport) return jsonReply([], { pretty: false });
-        const batch = query.latestBatch();
-        // Heapster returned a nil slice, JSON `null`, before the first batch.
-        return jsonReply(batch ? exportBatch(batch) : null, { pretty: false });
-      },
+      answer: scopedAnswer(
+        query,
+        (_request, view) => {
+          if (disableExport) return jsonReply([], { pretty: false });
+          const batch = view.latestBatch();
+          // Heapster returned a nil slice, JSON `null`, before the first batch.
+          return jsonReply(batch ? exportBatch(batch) : null, { pretty: false });
+        },
+        { permission: 'cluster' },
+      ),
     },
     { pattern: '/api/v1/metric-export-schema', handler: 'exportMetricsSchema', produces: 'json', answer: () => jsonReply(exportSchema()) },
   ];

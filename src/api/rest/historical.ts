@@ -6,32 +6,26 @@
  *
  * As in Heapster, one requested key without points fails a metric request with 500
  * (`No results for metric ...`), and the pod containers list (#12) reads the in-memory store.
+ * A caller's scope applies as in the model tree (access.ts); an entity it may not see has no
+ * series, so it fails exactly as an entity InfluxDB never stored.
  *
  * @module
  */
 import { Label } from '../../core/labels.js';
-import type { Logger } from '../../core/log.js';
 import { requireSeries } from '../../sinks/influxdb/historyQuery.js';
 import type { HistoricalKey, InfluxHistory } from '../../sinks/influxdb/historyTypes.js';
-import type { QueryService } from '../query/types.js';
+import type { Permission } from './access.js';
 import { historicalAggregatedRoutes } from './historicalAggregated.js';
 import { historicalKeys, podIdListKeys, podNameListKeys, type HistoricalKeyOf } from './historicalKeys.js';
 import { historicalPrefix, parseHistoricalLabels, parseHistoricalRange } from './historicalParams.js';
-import { answeringHistory } from './historicalReply.js';
+import { historicalAnswer, type HistoricalSources, type HistoricalView } from './historicalReply.js';
 import { canonicalMetricName } from './params.js';
 import { jsonReply } from './reply.js';
 import { metricResult, type MetricResultJson } from './results.js';
 import type { Reply, Route, RouteRequest } from './router.js';
 
-/** Options of {@link historicalRoutes}. */
-export interface HistoricalRoutesOptions {
-  /** The InfluxDB source every route but #12 reads. */
-  history: InfluxHistory;
-  /** The in-memory store, for the pod containers list Heapster kept reading from memory. */
-  query: QueryService;
-  /** Hears of InfluxDB failures. */
-  logger?: Logger;
-}
+/** Options of {@link historicalRoutes}: InfluxDB (every route but #12), memory (#12, and pod UIDs of scoped callers), a logger. */
+export type HistoricalRoutesOptions = HistoricalSources;
 
 type Params = RouteRequest['params'];
 
@@ -48,21 +42,22 @@ export async function historicalMetricResults(history: InfluxHistory, keys: read
   return series.map(metricResult);
 }
 
-/** The historical model-tree and raw pod-UID routes, and the aggregation routes. */
-export function historicalRoutes({ history, query, logger }: HistoricalRoutesOptions): Route[] {
-  const route = (pattern: string, handler: string, answer: (request: RouteRequest) => Promise<Reply> | Reply): Route => ({
+/** The historical model-tree and raw pod-UID routes, and the aggregation routes; cluster routes need `cluster`, node routes `nodes`. */
+export function historicalRoutes(options: HistoricalRoutesOptions): Route[] {
+  const route = (pattern: string, handler: string, answer: (request: RouteRequest, view: HistoricalView) => Promise<Reply> | Reply, permission?: Permission): Route => ({
     pattern: `${historicalPrefix}${pattern}`,
     handler,
     produces: 'json',
-    answer: (request) => answeringHistory(async () => answer(request), logger),
+    answer: historicalAnswer(options, answer, permission),
   });
-  const list = (pattern: string, handler: string, names: (params: Params) => Promise<string[]>) =>
-    route(pattern, handler, async ({ params }) => jsonReply(await names(params)));
-  const available = (pattern: string, handler: string, keyOf: HistoricalKeyOf) => list(pattern, handler, (params) => history.metricNames(keyOf(params)));
-  const metric = (pattern: string, handler: string, keyOf: HistoricalKeyOf) =>
-    route(pattern, handler, async (request) => jsonReply((await historicalMetricResults(history, [keyOf(request.params)], request))[0]));
+  const list = (pattern: string, handler: string, names: (params: Params, view: HistoricalView) => Promise<string[]>, permission?: Permission) =>
+    route(pattern, handler, async ({ params }, view) => jsonReply(await names(params, view)), permission);
+  const available = (pattern: string, handler: string, keyOf: HistoricalKeyOf, permission?: Permission) =>
+    list(pattern, handler, (params, { history }) => history.metricNames(keyOf(params)), permission);
+  const metric = (pattern: string, handler: string, keyOf: HistoricalKeyOf, permission?: Permission) =>
+    route(pattern, handler, async (request, { history }) => jsonReply((await historicalMetricResults(history, [keyOf(request.params)], request))[0]), permission);
   const metricList = (pattern: string, handler: string, keysOf: (params: Params) => HistoricalKey[]) =>
-    route(pattern, handler, async (request) => jsonReply({ items: await historicalMetricResults(history, keysOf(request.params), request) }, { pretty: false }));
+    route(pattern, handler, async (request, { history }) => jsonReply({ items: await historicalMetricResults(history, keysOf(request.params), request) }, { pretty: false }));
 
   const node = '/nodes/{node-name}';
   const namespace = '/namespaces/{namespace-name}';
@@ -71,31 +66,31 @@ export function historicalRoutes({ history, query, logger }: HistoricalRoutesOpt
   const freeContainer = `${node}/freecontainers/{container-name}`;
   const podUid = '/pod-id/{pod-id}';
   return [
-    available('/metrics', 'availableClusterMetrics', historicalKeys.cluster),
-    metric('/metrics/{metric-name:*}', 'clusterMetrics', historicalKeys.cluster),
-    list('/nodes', 'nodeList', () => history.nodes()),
-    available(`${node}/metrics`, 'availableNodeMetrics', historicalKeys.node),
-    metric(`${node}/metrics/{metric-name:*}`, 'nodeMetrics', historicalKeys.node),
-    list('/namespaces', 'namespaceList', () => history.namespaces()),
+    available('/metrics', 'availableClusterMetrics', historicalKeys.cluster, 'cluster'),
+    metric('/metrics/{metric-name:*}', 'clusterMetrics', historicalKeys.cluster, 'cluster'),
+    list('/nodes', 'nodeList', (_p, { history }) => history.nodes(), 'nodes'),
+    available(`${node}/metrics`, 'availableNodeMetrics', historicalKeys.node, 'nodes'),
+    metric(`${node}/metrics/{metric-name:*}`, 'nodeMetrics', historicalKeys.node, 'nodes'),
+    list('/namespaces', 'namespaceList', (_p, { history }) => history.namespaces()),
     available(`${namespace}/metrics`, 'availableNamespaceMetrics', historicalKeys.namespace),
     metric(`${namespace}/metrics/{metric-name:*}`, 'namespaceMetrics', historicalKeys.namespace),
-    list(`${namespace}/pods`, 'namespacePodList', (p) => history.podsOf(p['namespace-name']!)),
+    list(`${namespace}/pods`, 'namespacePodList', (p, { history }) => history.podsOf(p['namespace-name']!)),
     available(`${pod}/metrics`, 'availablePodMetrics', historicalKeys.pod),
     metric(`${pod}/metrics/{metric-name:*}`, 'podMetrics', historicalKeys.pod),
     // Heapster never overrode this one: it lists the containers of the newest in-memory batch.
-    list(`${pod}/containers`, 'podContainerList', async (p) =>
+    list(`${pod}/containers`, 'podContainerList', async (p, { query }) =>
       query.containers(p['namespace-name']!, p['pod-name']!).map((c) => c.labels[Label.ContainerName] ?? ''),
     ),
     available(`${container}/metrics`, 'availableContainerMetrics', historicalKeys.podContainer),
     metric(`${container}/metrics/{metric-name:*}`, 'podContainerMetrics', historicalKeys.podContainer),
-    list(`${node}/freecontainers`, 'systemContainerList', (p) => history.systemContainersOf(p['node-name']!)),
-    available(`${freeContainer}/metrics`, 'availableMetrics', historicalKeys.freeContainer),
-    metric(`${freeContainer}/metrics/{metric-name:*}`, 'freeContainerMetrics', historicalKeys.freeContainer),
+    list(`${node}/freecontainers`, 'systemContainerList', (p, { history }) => history.systemContainersOf(p['node-name']!), 'nodes'),
+    available(`${freeContainer}/metrics`, 'availableMetrics', historicalKeys.freeContainer, 'nodes'),
+    metric(`${freeContainer}/metrics/{metric-name:*}`, 'freeContainerMetrics', historicalKeys.freeContainer, 'nodes'),
     metricList(`${namespace}/pod-list/{pod-list}/metrics/{metric-name:*}`, 'podListMetric', podNameListKeys),
     // Raw metrics by pod UID, with the handler names Heapster instrumented them under.
     metric(`${podUid}/metrics/{metric-name:*}`, 'podMetrics', historicalKeys.podUid),
     metric(`${podUid}/containers/{container-name}/metrics/{metric-name:*}`, 'podContainerMetrics', historicalKeys.podUidContainer),
     metricList('/pod-id-list/{pod-id-list}/metrics/{metric-name:*}', 'podListAggregations', podIdListKeys),
-    ...historicalAggregatedRoutes({ history, ...(logger ? { logger } : {}) }),
+    ...historicalAggregatedRoutes(options),
   ];
 }

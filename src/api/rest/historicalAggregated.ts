@@ -9,22 +9,18 @@
  *
  * @module
  */
-import type { Logger } from '../../core/log.js';
 import type { HistoricalAggregation, HistoricalKey, InfluxHistory } from '../../sinks/influxdb/historyTypes.js';
 import { historicalKeys, podIdListKeys, podNameListKeys, type HistoricalKeyOf } from './historicalKeys.js';
 import { historicalPrefix, parseHistoricalLabels, parseHistoricalRange } from './historicalParams.js';
-import { answeringHistory } from './historicalReply.js';
+import type { Permission } from './access.js';
+import { historicalAnswer, type HistoricalSources } from './historicalReply.js';
 import { canonicalMetricName, parseAggregations, parseBucket } from './params.js';
 import { jsonReply } from './reply.js';
 import { aggregationResult, type AggregationResultJson } from './results.js';
 import type { Route, RouteRequest } from './router.js';
 
-/** Options of {@link historicalAggregatedRoutes}. */
-export interface HistoricalAggregatedOptions {
-  history: InfluxHistory;
-  /** Hears of InfluxDB failures. */
-  logger?: Logger;
-}
+/** Options of {@link historicalAggregatedRoutes}: InfluxDB, memory (to resolve pod UIDs of scoped callers) and a logger. */
+export type HistoricalAggregatedOptions = HistoricalSources;
 
 /** Heapster's JSON of one key's aggregations (`count` only when asked for). */
 function toJson(result: HistoricalAggregation, countRequested: boolean): AggregationResultJson {
@@ -47,36 +43,36 @@ export async function historicalAggregationResults(history: InfluxHistory, keys:
   return results.map((result) => toJson(result, countRequested));
 }
 
-/** The historical aggregation routes. */
-export function historicalAggregatedRoutes({ history, logger }: HistoricalAggregatedOptions): Route[] {
+/** The historical aggregation routes; the cluster's needs the `cluster` right, nodes' and free containers' `nodes`. */
+export function historicalAggregatedRoutes(options: HistoricalAggregatedOptions): Route[] {
   const tail = 'metrics-aggregated/{aggregations}/{metric-name:*}';
-  const single = (prefix: string, handler: string, keyOf: HistoricalKeyOf): Route => ({
+  const single = (prefix: string, handler: string, keyOf: HistoricalKeyOf, permission?: Permission): Route => ({
     pattern: `${historicalPrefix}${prefix}/${tail}`,
     handler,
     produces: 'json',
-    answer: (request) =>
-      answeringHistory(async () => jsonReply((await historicalAggregationResults(history, [keyOf(request.params)], request))[0]), logger),
+    answer: historicalAnswer(options, async (request, { history }) => jsonReply((await historicalAggregationResults(history, [keyOf(request.params)], request))[0]), permission),
   });
   const list = (prefix: string, keysOf: (params: RouteRequest['params']) => HistoricalKey[]): Route => ({
     pattern: `${historicalPrefix}${prefix}/${tail}`,
     handler: 'podListAggregations',
     produces: 'json',
-    answer: (request) =>
-      answeringHistory(async () => jsonReply({ items: await historicalAggregationResults(history, keysOf(request.params), request) }, { pretty: false }), logger),
+    answer: historicalAnswer(options, async (request, { history }) =>
+      jsonReply({ items: await historicalAggregationResults(history, keysOf(request.params), request) }, { pretty: false }),
+    ),
   });
   const node = '/nodes/{node-name}';
   const namespace = '/namespaces/{namespace-name}';
   const pod = `${namespace}/pods/{pod-name}`;
   const podUid = '/pod-id/{pod-id}';
   return [
-    single('', 'clusterMetrics', historicalKeys.cluster),
-    single(node, 'nodeMetrics', historicalKeys.node),
+    single('', 'clusterMetrics', historicalKeys.cluster, 'cluster'),
+    single(node, 'nodeMetrics', historicalKeys.node, 'nodes'),
     single(namespace, 'namespaceMetrics', historicalKeys.namespace),
     single(pod, 'podMetrics', historicalKeys.pod),
     single(`${pod}/containers/{container-name}`, 'podContainerMetrics', historicalKeys.podContainer),
     single(podUid, 'podMetrics', historicalKeys.podUid),
     single(`${podUid}/containers/{container-name}`, 'podContainerMetrics', historicalKeys.podUidContainer),
-    single(`${node}/freecontainers/{container-name}`, 'freeContainerMetrics', historicalKeys.freeContainer),
+    single(`${node}/freecontainers/{container-name}`, 'freeContainerMetrics', historicalKeys.freeContainer, 'nodes'),
     list(`${namespace}/pod-list/{pod-list}`, podNameListKeys),
     list('/pod-id-list/{pod-id-list}', podIdListKeys),
   ];

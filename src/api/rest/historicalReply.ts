@@ -8,8 +8,12 @@
  */
 import type { Logger } from '../../core/log.js';
 import { InfluxError, type InfluxErrorCode } from '../../sinks/influxdb/errors.js';
+import type { InfluxHistory } from '../../sinks/influxdb/historyTypes.js';
+import { scopeHistory } from '../query/scopeHistory.js';
+import type { QueryService } from '../query/types.js';
+import { scopedAnswer, type Permission } from './access.js';
 import { textReply } from './reply.js';
-import type { Reply } from './router.js';
+import type { Reply, Route, RouteRequest } from './router.js';
 
 interface FailureAnswer {
   status: number;
@@ -49,4 +53,35 @@ export async function answeringHistory(answer: () => Promise<Reply>, logger?: Lo
     if (error instanceof InfluxError) return influxFailureReply(error, logger);
     throw error;
   }
+}
+
+/** What the historical routes read: InfluxDB, and memory for the one list Heapster kept there. */
+export interface HistoricalSources {
+  readonly history: InfluxHistory;
+  readonly query: QueryService;
+  /** Hears of InfluxDB failures. */
+  readonly logger?: Logger | undefined;
+}
+
+/** The caller's view of the historical source and of memory, for one request. */
+export interface HistoricalView {
+  readonly history: InfluxHistory;
+  readonly query: QueryService;
+}
+
+/**
+ * A historical route's answer with the caller's view: refused with 403 without `permission`,
+ * otherwise reading InfluxDB through `scopeHistory` (a hidden entity has no series) and memory
+ * through the scoped query service, with InfluxDB failures turned into their replies.
+ */
+export function historicalAnswer(
+  { history, query, logger }: HistoricalSources,
+  answer: (request: RouteRequest, view: HistoricalView) => Promise<Reply> | Reply,
+  permission?: Permission,
+): Route['answer'] {
+  return scopedAnswer(
+    query,
+    (request, scoped) => answeringHistory(async () => answer(request, { history: scopeHistory(history, request.scope, scoped), query: scoped }), logger),
+    { permission },
+  );
 }

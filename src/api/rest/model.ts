@@ -1,13 +1,15 @@
 /**
  * The `/api/v1/model` tree (heapster-reference §1.3): Heapster's 19 routes over the query
  * service. Lists read the newest batch, metric-name lists the whole retention, metric routes
- * every retained point in `[start, end]`.
+ * every retained point in `[start, end]`. Each answer reads the caller's view of the query
+ * service; cluster routes need the `cluster` right and node routes `nodes` (access.ts).
  *
  * @module
  */
 import { clusterKey, namespaceKey, nodeKey, podContainerKey, podKey, systemContainerKey } from '../../core/keys.js';
 import { Label } from '../../core/labels.js';
 import type { EntityInfo, QueryService } from '../query/types.js';
+import { scopedAnswer, type Permission, type ScopedAnswer } from './access.js';
 import { canonicalMetricName, parseLabels, parseTimeRange } from './params.js';
 import { answering, jsonReply } from './reply.js';
 import { labeledResult, seriesResult, type MetricResultJson } from './results.js';
@@ -48,14 +50,20 @@ export function metricResults(query: QueryService, keys: readonly string[], requ
 
 const labelOf = (label: string) => (entities: readonly EntityInfo[]) => entities.map((e) => e.labels[label] ?? '');
 
-/** The model routes. */
+/** The model routes: cluster routes need the `cluster` right, node and free-container routes `nodes`. */
 export function modelRoutes(query: QueryService): Route[] {
-  const route = (pattern: string, handler: string, answer: Route['answer']): Route => ({ pattern: `${modelPrefix}${pattern}`, handler, produces: 'json', answer });
-  const list = (pattern: string, handler: string, names: (params: Params) => string[]) =>
-    route(pattern, handler, ({ params }) => jsonReply(names(params)));
-  const available = (pattern: string, handler: string, keyOf: KeyOf) => list(pattern, handler, (params) => query.metricNames(keyOf(params)));
-  const metric = (pattern: string, handler: string, keyOf: KeyOf) =>
-    route(pattern, handler, (request) => answering(() => jsonReply(metricResults(query, [keyOf(request.params)], request)[0])));
+  const route = (pattern: string, handler: string, answer: ScopedAnswer, permission?: Permission): Route => ({
+    pattern: `${modelPrefix}${pattern}`,
+    handler,
+    produces: 'json',
+    answer: scopedAnswer(query, answer, { permission }),
+  });
+  const list = (pattern: string, handler: string, names: (params: Params, view: QueryService) => string[], permission?: Permission) =>
+    route(pattern, handler, ({ params }, view) => jsonReply(names(params, view)), permission);
+  const available = (pattern: string, handler: string, keyOf: KeyOf, permission?: Permission) =>
+    list(pattern, handler, (params, view) => view.metricNames(keyOf(params)), permission);
+  const metric = (pattern: string, handler: string, keyOf: KeyOf, permission?: Permission) =>
+    route(pattern, handler, (request, view) => answering(() => jsonReply(metricResults(view, [keyOf(request.params)], request)[0])), permission);
 
   const node = '/nodes/{node-name}';
   const namespace = '/namespaces/{namespace-name}';
@@ -63,27 +71,27 @@ export function modelRoutes(query: QueryService): Route[] {
   const container = `${pod}/containers/{container-name}`;
   const freeContainer = `${node}/freecontainers/{container-name}`;
   return [
-    available('/metrics', 'availableClusterMetrics', entityKeys.cluster),
-    metric('/metrics/{metric-name:*}', 'clusterMetrics', entityKeys.cluster),
-    list('/nodes', 'nodeList', () => labelOf(Label.Hostname)(query.nodes())),
-    available(`${node}/metrics`, 'availableNodeMetrics', entityKeys.node),
-    metric(`${node}/metrics/{metric-name:*}`, 'nodeMetrics', entityKeys.node),
-    list('/namespaces', 'namespaceList', () => labelOf(Label.NamespaceName)(query.namespaces())),
+    available('/metrics', 'availableClusterMetrics', entityKeys.cluster, 'cluster'),
+    metric('/metrics/{metric-name:*}', 'clusterMetrics', entityKeys.cluster, 'cluster'),
+    list('/nodes', 'nodeList', (_p, view) => labelOf(Label.Hostname)(view.nodes()), 'nodes'),
+    available(`${node}/metrics`, 'availableNodeMetrics', entityKeys.node, 'nodes'),
+    metric(`${node}/metrics/{metric-name:*}`, 'nodeMetrics', entityKeys.node, 'nodes'),
+    list('/namespaces', 'namespaceList', (_p, view) => labelOf(Label.NamespaceName)(view.namespaces())),
     available(`${namespace}/metrics`, 'availableNamespaceMetrics', entityKeys.namespace),
     metric(`${namespace}/metrics/{metric-name:*}`, 'namespaceMetrics', entityKeys.namespace),
-    list(`${namespace}/pods`, 'namespacePodList', (p) => labelOf(Label.PodName)(query.pods(p['namespace-name']!))),
+    list(`${namespace}/pods`, 'namespacePodList', (p, view) => labelOf(Label.PodName)(view.pods(p['namespace-name']!))),
     available(`${pod}/metrics`, 'availablePodMetrics', entityKeys.pod),
     metric(`${pod}/metrics/{metric-name:*}`, 'podMetrics', entityKeys.pod),
-    list(`${pod}/containers`, 'podContainerList', (p) => labelOf(Label.ContainerName)(query.containers(p['namespace-name']!, p['pod-name']!))),
+    list(`${pod}/containers`, 'podContainerList', (p, view) => labelOf(Label.ContainerName)(view.containers(p['namespace-name']!, p['pod-name']!))),
     available(`${container}/metrics`, 'availableContainerMetrics', entityKeys.podContainer),
     metric(`${container}/metrics/{metric-name:*}`, 'podContainerMetrics', entityKeys.podContainer),
     // Heapster filters free containers by the `hostname` label, not the node name (quirk 2).
-    list(`${node}/freecontainers`, 'systemContainerList', (p) => labelOf(Label.ContainerName)(query.systemContainers(p['node-name']!))),
-    available(`${freeContainer}/metrics`, 'availableMetrics', entityKeys.freeContainer),
-    metric(`${freeContainer}/metrics/{metric-name:*}`, 'freeContainerMetrics', entityKeys.freeContainer),
-    route(`${namespace}/pod-list/{pod-list}/metrics/{metric-name:*}`, 'podListMetric', (request) =>
-      answering(() => jsonReply({ items: metricResults(query, podListKeys(request.params), request) }, { pretty: false })),
+    list(`${node}/freecontainers`, 'systemContainerList', (p, view) => labelOf(Label.ContainerName)(view.systemContainers(p['node-name']!)), 'nodes'),
+    available(`${freeContainer}/metrics`, 'availableMetrics', entityKeys.freeContainer, 'nodes'),
+    metric(`${freeContainer}/metrics/{metric-name:*}`, 'freeContainerMetrics', entityKeys.freeContainer, 'nodes'),
+    route(`${namespace}/pod-list/{pod-list}/metrics/{metric-name:*}`, 'podListMetric', (request, view) =>
+      answering(() => jsonReply({ items: metricResults(view, podListKeys(request.params), request) }, { pretty: false })),
     ),
-    list('/debug/allkeys', 'debugAllKeys', () => query.keys()),
+    list('/debug/allkeys', 'debugAllKeys', (_p, view) => view.keys()),
   ];
 }

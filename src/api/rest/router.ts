@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { AccessScope } from '../auth/types.js';
 
 /** What a route's answer gets. */
 export interface RouteRequest {
@@ -14,6 +15,8 @@ export interface RouteRequest {
   readonly query: URLSearchParams;
   /** Request time, ms (the context clock). */
   readonly nowMs: number;
+  /** What the caller may see (`requestScope`: unrestricted when no front door checked the request). */
+  readonly scope: AccessScope;
 }
 
 /** A finished response, before content negotiation and compression. */

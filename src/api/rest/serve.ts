@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { deflate, gzip } from 'node:zlib';
 import type { Logger } from '../../core/log.js';
+import { requestScope } from '../auth/requestAccess.js';
 import type { RouteHandler } from '../server.js';
 import { RestError } from './errors.js';
 import type { RequestMetrics } from './instrument.js';
@@ -83,7 +84,7 @@ export function createRestHandler({ router, metrics, clock, logger }: RestHandle
     const started = process.hrtime.bigint();
     let reply: Reply;
     try {
-      reply = await match.route.answer({ params: match.params, query: target.query, nowMs: clock() });
+      reply = await match.route.answer({ params: match.params, query: target.query, nowMs: clock(), scope: requestScope(req) });
     } catch (error) {
       if (error instanceof RestError) reply = errorReply(error);
       else {

@@ -14,12 +14,14 @@ import { ApiServerError, StatusError } from './errors.js';
 import { createFailureQueue, type ApiServerFaults } from './faults.js';
 import { getObject, listCollection } from './list.js';
 import { parseListQuery } from './query.js';
+import { createSimReviews, type SimReviewPolicy, type SimReviews } from './reviews.js';
 import { resolveRoute } from './routes.js';
 import { acceptsJson, notAcceptable, pathNotFound, sendJson, sendStatus } from './status.js';
 import { createObjectStore, storeInternals, type StoreInternals } from './store.js';
 import { createWatchHub, type WatchHub } from './watch.js';
 
 export type { ApiServerFaults } from './faults.js';
+export { defaultReviewPolicy, type SimAccessRule, type SimReviewPolicy, type SimReviews, type SimTokenUser } from './reviews.js';
 
 /** A running server. */
 export interface ApiServerHandle {
@@ -27,6 +29,8 @@ export interface ApiServerHandle {
   url: string;
   store: SimObjectStore;
   faults: ApiServerFaults;
+  /** TokenReview and SubjectAccessReview: the policy in force and how many were answered. */
+  reviews: SimReviews;
   /** HTTP requests received so far (every path, including refused ones). */
   requests: number;
   /** Ends open watches and closes the server and every connection. */
@@ -43,6 +47,8 @@ export interface ApiServerOptions {
   store?: SimObjectStore;
   /** Interval between BOOKMARK events on watches with allowWatchBookmarks=true. @default 60_000 (upstream's one minute) */
   bookmarkIntervalMs?: number;
+  /** Tokens and rules TokenReview and SubjectAccessReview answer from. @default defaultReviewPolicy */
+  reviews?: SimReviewPolicy;
 }
 
 /** Upstream picks each watch's timeout at random in [minRequestTimeout, 2 × minRequestTimeout). */
@@ -66,6 +72,7 @@ function validateOptions(port: number, bookmarkIntervalMs: number, store: SimObj
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServerHandle> {
   const { host = '127.0.0.1', port = 0, store = createObjectStore(), bookmarkIntervalMs = 60_000 } = options;
   const internals = validateOptions(port, bookmarkIntervalMs, store);
+  const reviews = createSimReviews(options.reviews);
   const failures = createFailureQueue();
   const sockets = new Set<Socket>();
   let down = false;
@@ -80,6 +87,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   function serve(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://apiserver.invalid');
+    if (reviews.handles(url.pathname)) return reviews.serve(req, res, url.pathname);
     const route = resolveRoute(url.pathname);
     if (route.kind === 'notFound') return sendStatus(res, pathNotFound());
     if (req.method !== 'GET') {
@@ -147,6 +155,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     url: `http://${serverAddress}`,
     store,
     faults,
+    reviews,
     get requests() {
       return requests;
     },

@@ -73,7 +73,7 @@ describe('the error table', () => {
   });
 
   it('gives every code of the surface a mapping', () => {
-    const codes = ['invalid_argument', 'invalid_option', 'depth_limit', 'cost_limit', 'alias_limit', 'points_limit', 'subscription_limit', 'payload_too_large', 'wrong_transport'];
+    const codes = ['invalid_argument', 'invalid_option', 'depth_limit', 'cost_limit', 'alias_limit', 'points_limit', 'subscription_limit', 'payload_too_large', 'wrong_transport', 'forbidden'];
     for (const code of codes) expect(errorTable[`graphql:${code}`]).toBeDefined();
     for (const code of ['invalid_range', 'invalid_option', 'unknown_aggregation', 'invalid_batch']) expect(errorTable[`store:${code}`]).toBeDefined();
   });

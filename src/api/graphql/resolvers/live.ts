@@ -2,7 +2,8 @@
  * Subscription fields. A subscription's root value is the batch being published; its `resolve`
  * picks the chosen entities and the batch's values of the chosen metrics. The field's
  * `subscribe` only validates arguments: the event stream is the surface's shared fan-out
- * (subscriptions/fanout.ts), which executes each distinct subscription once per batch.
+ * (subscriptions/fanout.ts), which executes each distinct subscription once per batch and
+ * caller scope; the batch it hands over holds only the sets that scope may see.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import type { DataBatch } from '../../../core/types.js';
 import { checkLiveMetrics } from '../args.js';
 import type { OperationContext } from '../context.js';
 import { cluster, entityKinds, nameOf, podRef, refsOf } from '../entities.js';
-import { invalidArgument } from '../errors.js';
+import { GraphqlSurfaceError, invalidArgument } from '../errors.js';
 import type {
   BatchEventResolvers,
   LiveEntityResolvers,
@@ -43,6 +44,14 @@ const validated: AsyncIterable<never> = {
 
 function nonEmpty(argument: string, value: string): void {
   if (value === '') invalidArgument(argument, 'must not be empty', value);
+}
+
+/**
+ * Refuses a subscription whose only subject the caller may not see: it could never deliver a
+ * value, and the refusal depends on the caller's rights alone.
+ */
+function requireRight(context: OperationContext, right: 'cluster' | 'nodes', field: string): void {
+  if (!context.scope[right]) throw new GraphqlSurfaceError('forbidden', `${field} needs the ${right === 'cluster' ? 'cluster-wide' : 'node'} read permission, which this caller lacks`, { field });
 }
 
 function selectorOf(text: string | null | undefined) {
@@ -84,6 +93,7 @@ export const subscriptionResolvers: SubscriptionResolvers<OperationContext> = {
   },
   liveNodes: {
     subscribe: (_root, { labelSelector, metrics }, context) => {
+      requireRight(context, 'nodes', 'liveNodes');
       selectorOf(labelSelector);
       checkLiveMetrics(context.query, metrics);
       return validated;
@@ -99,6 +109,7 @@ export const subscriptionResolvers: SubscriptionResolvers<OperationContext> = {
   },
   liveCluster: {
     subscribe: (_root, { metrics }, context) => {
+      requireRight(context, 'cluster', 'liveCluster');
       checkLiveMetrics(context.query, metrics);
       return validated;
     },

@@ -49,6 +49,8 @@ export const podResolvers: PodResolvers<OperationContext> = {
     return statuses ? statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0) : null;
   },
   node: (pod, _a, context) => {
+    // The node of a pod is spec data its namespace's readers see, but the Node object is not.
+    if (!context.scope.nodes) return null;
     const name = kubePod(context, pod)?.spec?.nodeName ?? context.query.entity(pod.key)?.labels[Label.NodeName];
     return name ? nodeRef(name) : null;
   },

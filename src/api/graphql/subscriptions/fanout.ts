@@ -1,8 +1,8 @@
 /**
  * The shared execution of subscriptions. Subscribers of the same document, operation and
- * variables form one group; the group listens to the live feed once and, for each published
- * batch, executes the operation once and hands the one result (with its errors formatted once)
- * to every subscriber.
+ * variables with equal scopes form one group; the group listens to the live feed once and, for
+ * each published batch, executes the operation once over the part of the batch its scope may see
+ * and hands the one result (with its errors formatted once) to every subscriber.
  *
  * Each subscriber holds at most one undelivered result. A subscriber whose previous message is
  * still being written keeps only the newest result; one whose socket has more than
@@ -15,6 +15,8 @@ import type { DocumentNode, ExecutionResult, FormattedExecutionResult } from '..
 import type { Logger } from '../../../core/log.js';
 import type { DataBatch } from '../../../core/types.js';
 import type { LiveFeed } from '../../../sinks/liveFeed.js';
+import { UNRESTRICTED, type AccessScope } from '../../auth/types.js';
+import { scopeBatch } from '../../query/scope.js';
 import type { OperationContext } from '../context.js';
 import type { OperationExecutor } from '../execute.js';
 import type { SubscriptionExecutionEvent } from '../options.js';
@@ -27,8 +29,13 @@ export interface SubscriberSocket {
 
 /** What a subscriber joins with. */
 export interface JoinRequest {
-  /** Identity of the subscription (digest of document, operation name and variables). */
+  /**
+   * Identity of the subscription (digest of the caller's scope key, document, operation name and
+   * variables): only subscribers who would get the same data share an execution.
+   */
   readonly key: string;
+  /** What the group's subscribers may see (every subscriber of a key has an equal scope). @default UNRESTRICTED */
+  readonly scope?: AccessScope | undefined;
   readonly document: DocumentNode;
   readonly operationName?: string | null | undefined;
   readonly variableValues?: Readonly<Record<string, unknown>> | null | undefined;
@@ -39,8 +46,8 @@ export interface JoinRequest {
 export interface FanoutOptions {
   feed: LiveFeed;
   executor: OperationExecutor;
-  /** A fresh context per execution. */
-  createContext: () => OperationContext;
+  /** A fresh context per execution, for the group's scope. */
+  createContext: (scope: AccessScope) => OperationContext;
   /** Formats a result's errors for the wire (masking internal ones). */
   format: (result: ExecutionResult) => FormattedExecutionResult;
   slowConsumerBytes: number;
@@ -94,8 +101,10 @@ export function createFanout(options: FanoutOptions): Fanout {
     group.running = true;
     try {
       const started = performance.now();
-      const { document, operationName, variableValues } = group.request;
-      const result = await executor.run({ document, operationName, variableValues, contextValue: createContext(), rootValue: { batch } });
+      const { document, operationName, variableValues, scope = UNRESTRICTED } = group.request;
+      // The root batch too holds only what the group may see (live values are read from it).
+      const rootValue = { batch: scopeBatch(batch, scope) };
+      const result = await executor.run({ document, operationName, variableValues, contextValue: createContext(scope), rootValue });
       formattedResults.set(result, format(result));
       const durationMs = performance.now() - started;
       let skipped = 0;

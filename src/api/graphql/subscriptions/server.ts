@@ -1,20 +1,24 @@
 /**
  * graphql-ws on `/graphql` of the shared server, extended only through graphql-ws's options:
- * `onSubscribe` enforces the per-connection subscription limit, parses and validates through
- * the document cache and checks the static limits; `subscribe` joins the shared fan-out;
+ * `onConnect` decides the caller when there is a front door (access.ts) and keeps its scope for
+ * the connection; `onSubscribe` enforces the per-connection subscription limit, parses and
+ * validates through the document cache and checks the static limits; `subscribe` joins the
+ * shared fan-out of the caller's scope;
  * `onNext` sends the result formatted once per execution. The connection limit is applied at
  * the HTTP upgrade, the payload limit by ws (`maxPayload`, close 1009).
  *
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createSourceEventStream, getOperationAST, GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from '../graphqlJs.js';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../../core/log.js';
 import type { LiveFeed } from '../../../sinks/liveFeed.js';
+import { UNRESTRICTED, type AccessControl, type AccessScope } from '../../auth/types.js';
 import { createOperationContext, type ContextSettings, type OperationContext } from '../context.js';
 import type { DocumentCache } from '../documents.js';
 import { formatGraphqlError, GraphqlSurfaceError, toGraphQLError } from '../errors.js';
@@ -22,12 +26,13 @@ import type { OperationExecutor } from '../execute.js';
 import { graphqlPath } from '../http.js';
 import { analyzeOperation, enforceLimits, type OperationLimits } from '../limits.js';
 import type { ResolvedGraphqlOptions } from '../options.js';
+import { decideConnection } from './access.js';
 import { createFanout, type Fanout } from './fanout.js';
 
 /** The context of an operation received over a WebSocket. */
 interface SocketOperationContext extends OperationContext {
   readonly socket: WebSocket;
-  /** Digest of query, operation name and variables: the fan-out group. */
+  /** Digest of scope key, query, operation name and variables: the fan-out group. */
   readonly subscriptionKey: string;
 }
 
@@ -41,6 +46,8 @@ export interface SubscriptionServerOptions {
   feed: LiveFeed;
   options: ResolvedGraphqlOptions;
   logger: Logger;
+  /** The front door; absent, every connection sees everything. */
+  access?: AccessControl | undefined;
 }
 
 /** The WebSocket side of the surface. */
@@ -72,7 +79,7 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 const closeGraceMs = 1_000;
 
 /** Creates the subscription server (not yet attached). */
-export function createSubscriptionServer({ schema, documents, executor, settings, limits, feed, options, logger }: SubscriptionServerOptions): SubscriptionServer {
+export function createSubscriptionServer({ schema, documents, executor, settings, limits, feed, options, logger, access }: SubscriptionServerOptions): SubscriptionServer {
   const log = (error: unknown) => logger.error({ err: error }, 'graphql resolver failed');
   const format = (result: ExecutionResult): FormattedExecutionResult => ({
     ...(result.data !== undefined ? { data: result.data } : {}),
@@ -81,7 +88,7 @@ export function createSubscriptionServer({ schema, documents, executor, settings
   const fanout = createFanout({
     feed,
     executor,
-    createContext: () => createOperationContext(settings),
+    createContext: (scope) => createOperationContext(settings, scope),
     format,
     slowConsumerBytes: options.slowConsumerBufferedBytes,
     maxSkippedBatches: options.slowConsumerMaxSkippedBatches,
@@ -89,10 +96,26 @@ export function createSubscriptionServer({ schema, documents, executor, settings
     logger,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
-  const disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket }>(
+  /** The scope of each accepted connection (only kept when there is a front door). */
+  const scopes = new WeakMap<WebSocket, AccessScope>();
+  const disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
+      async onConnect(ctx) {
+        if (!access) return true;
+        const decision = await decideConnection(access, ctx.extra.request, ctx.connectionParams);
+        if (decision.ok) {
+          scopes.set(ctx.extra.socket, decision.scope);
+          return true;
+        }
+        if (decision.status === 500) {
+          logger.warn({ reason: decision.message }, 'graphql-ws connection could not be reviewed');
+          ctx.extra.socket.close(CloseCode.InternalServerError, 'Internal server error');
+        }
+        // graphql-ws closes with 4403 Forbidden (a socket already closing stays as it is).
+        return false;
+      },
       onSubscribe(ctx, _id, payload) {
         // graphql-ws registers the subscription before this hook, so the count includes it.
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
@@ -109,8 +132,14 @@ export function createSubscriptionServer({ schema, documents, executor, settings
         } catch (error) {
           return [toGraphQLError(error)];
         }
-        const subscriptionKey = createHash('sha256').update(`${payload.query}\u0000${payload.operationName ?? ''}\u0000${stableJson(payload.variables ?? {})}`).digest('base64url');
-        const contextValue: SocketOperationContext = { ...createOperationContext(settings), socket: ctx.extra.socket, subscriptionKey };
+        // Acknowledged connections passed onConnect, so with a front door their scope is known.
+        const scope = access ? scopes.get(ctx.extra.socket) : UNRESTRICTED;
+        if (!scope) return [toGraphQLError(new GraphqlSurfaceError('forbidden', 'This connection was not allowed'))];
+        // Callers of different scopes see different data: they never share an execution.
+        const subscriptionKey = createHash('sha256')
+          .update(`${scope.key}\u0000${payload.query}\u0000${payload.operationName ?? ''}\u0000${stableJson(payload.variables ?? {})}`)
+          .digest('base64url');
+        const contextValue: SocketOperationContext = { ...createOperationContext(settings, scope), socket: ctx.extra.socket, subscriptionKey };
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       execute: (args) => executor.run({ ...args, contextValue: args.contextValue as OperationContext }),
@@ -121,7 +150,14 @@ export function createSubscriptionServer({ schema, documents, executor, settings
           const stream = await createSourceEventStream(args);
           if (!(Symbol.asyncIterator in stream)) return stream;
         }
-        return fanout.join({ key: context.subscriptionKey, document: args.document, operationName: args.operationName, variableValues: args.variableValues, socket: context.socket });
+        return fanout.join({
+          key: context.subscriptionKey,
+          scope: context.scope,
+          document: args.document,
+          operationName: args.operationName,
+          variableValues: args.variableValues,
+          socket: context.socket,
+        });
       },
       onNext: (_ctx, _id, _payload, _args, result) => fanout.formatted(result) ?? format(result),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatGraphqlError(e.toJSON(), e, log)),
@@ -130,11 +166,11 @@ export function createSubscriptionServer({ schema, documents, executor, settings
     options.keepAliveMs,
   );
 
-  let attached: { server: Server; onUpgrade: (req: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => void } | undefined;
+  let attached: { server: Server; onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void } | undefined;
   return {
     fanout,
     attach(server) {
-      const onUpgrade = (req: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => {
+      const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         // Upgrades of other paths belong to other surfaces.
         if (path !== graphqlPath && path !== `${graphqlPath}/`) return;
