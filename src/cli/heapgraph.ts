@@ -17,6 +17,7 @@ import { startHttpServer, type HttpServerHandle, type RouteHandler } from '../ap
 import type { Surface, SurfaceFactory } from '../api/surface.js';
 import { buildKubeConfig, parseKubeSourceUri, type KubeSourceConfig } from '../kube/config.js';
 import { createKubeInformers, type KubeInformers } from '../kube/informers.js';
+import { kubeletCredentials } from '../kube/kubeletCredentials.js';
 import { nodeTargets } from '../kube/nodes.js';
 import { createProcessors } from '../processors/pipeline.js';
 import { startSimCluster, type RunningSimCluster } from '../sim/index.js';
@@ -135,14 +136,8 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
     namespaces: () => informers.listers.listNamespaces().flatMap((ns) => (ns.metadata?.name ? [ns.metadata.name] : [])),
     logger: logger.child({ stage: 'auth' }),
   });
-  const token = kubeConfig.getCurrentUser()?.token;
-  const cluster = kubeConfig.getCurrentCluster();
-  const client = createKubeletClient({
-    https: kube.kubeletHttps,
-    // Heapster verified kubelet certificates only against a configured CA.
-    insecureSkipVerify: kube.insecure || !cluster?.caData && !cluster?.caFile,
-    ...(token ? { bearerToken: token } : {}),
-  });
+  // Heapster's kubelet client reused the API client's CA, client certificate and token.
+  const client = createKubeletClient({ https: kube.kubeletHttps, ...kubeletCredentials(kubeConfig, kube.insecure) });
   const logScrape = createScrapeLogger(logger.child({ stage: 'scrape' }));
   const sources = createKubeletSourceManager({
     nodes: () =>
