@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { parse, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type ValidationRule } from './graphqlJs.js';
+import { checkDocumentNesting, maxDocumentTokens } from './documentShape.js';
+import { toGraphQLError } from './errors.js';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from './graphqlJs.js';
 
 /** A document, or why it is not one. */
 export type CachedDocument = { readonly document: DocumentNode; readonly errors?: undefined } | { readonly document?: undefined; readonly errors: readonly GraphQLError[] };
@@ -17,7 +19,7 @@ export interface DocumentCache {
 }
 
 /** Creates a cache of at most `maxEntries` documents; the least recently used goes first. */
-export function createDocumentCache(schema: GraphQLSchema, maxEntries: number, extraRules: readonly ValidationRule[] = []): DocumentCache {
+export function createDocumentCache(schema: GraphQLSchema, maxEntries: number, maxDepth: number, extraRules: readonly ValidationRule[] = []): DocumentCache {
   const entries = new Map<string, CachedDocument>();
   const rules = [...specifiedRules, ...extraRules];
   return {
@@ -30,11 +32,13 @@ export function createDocumentCache(schema: GraphQLSchema, maxEntries: number, e
       }
       let entry: CachedDocument;
       try {
-        const document = parse(query);
+        checkDocumentNesting(query, maxDepth);
+        const document = parse(query, { maxTokens: maxDocumentTokens });
         const errors = validate(schema, document, rules);
         entry = errors.length > 0 ? { errors } : { document };
       } catch (error) {
-        entry = { errors: [error as GraphQLError] };
+        // graphql-ws accepts only GraphQLErrors from onSubscribe; anything else closes the socket with 4500.
+        entry = { errors: [error instanceof GraphQLError ? error : toGraphQLError(error)] };
       }
       entries.set(query, entry);
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);

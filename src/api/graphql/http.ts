@@ -20,6 +20,7 @@ import { errorTable, formatGraphqlError, GraphqlSurfaceError, toGraphQLError } f
 import type { OperationExecutor } from './execute.js';
 import type { GraphQLSchema } from './graphqlJs.js';
 import { renderLandingPage } from './landingPage.js';
+import { checkDocumentNesting, maxDocumentTokens } from './documentShape.js';
 import { analyzeOperation, enforceLimits, type OperationLimits } from './limits.js';
 import type { LandingPage } from './options.js';
 
@@ -117,6 +118,8 @@ export async function createGraphqlHttp(options: GraphqlHttpOptions): Promise<Gr
   const apollo = new ApolloServer<OperationContext>({
     gateway: executorGateway(schema, sdl, executor),
     introspection,
+    // Bounds parsing, validation and the limits walk (fragment chains); see documentShape.ts.
+    parseOptions: { maxTokens: maxDocumentTokens },
     includeStacktraceInErrorResponses: false,
     // The process's own SIGTERM handling stops the surface; Apollo must not exit on its own.
     stopOnTerminationSignals: false,
@@ -160,6 +163,18 @@ export async function createGraphqlHttp(options: GraphqlHttpOptions): Promise<Gr
           return 400;
         }
       } else body = text;
+    }
+    // Before Apollo parses it: an error thrown from a plugin before parsing becomes a 500.
+    const query = method === 'GET' ? url.searchParams.get('query') : (body as { query?: unknown } | undefined)?.query;
+    if (typeof query === 'string') {
+      try {
+        checkDocumentNesting(query, limits.maxDepth);
+      } catch (error) {
+        if (!(error instanceof GraphqlSurfaceError)) throw error;
+        const { graphqlCode, httpStatus } = errorTable[`graphql:${error.code}`]!;
+        sendJson(res, httpStatus, { errors: [{ message: error.message, extensions: { code: graphqlCode, ...error.context } }] });
+        return httpStatus;
+      }
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {

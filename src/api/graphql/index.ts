@@ -52,7 +52,7 @@ export function createGraphqlSurface(options: GraphqlSurfaceOptions = {}): Surfa
       logger,
       metrics: context.metrics,
     });
-    const documents = createDocumentCache(schema, resolved.documentCacheSize, resolved.introspection ? [] : [NoSchemaIntrospectionCustomRule]);
+    const documents = createDocumentCache(schema, resolved.documentCacheSize, resolved.maxDepth, resolved.introspection ? [] : [NoSchemaIntrospectionCustomRule]);
     const subscriptions = createSubscriptionServer({ schema, documents, executor, settings, limits, feed: context.feed, options: resolved, logger, access: context.access });
     return {
       handlers: [http.handler],
