@@ -57,3 +57,30 @@ export function* eachInSteps<K, V>(entries: Iterable<readonly [K, V]>, visit: (v
     }
   }
 }
+
+/**
+ * A shared time budget for many small pieces of work that arrive as separate callbacks (one
+ * kubelet response each): `pass()` resolves at once while the current slice has time left, and
+ * after a macrotask turn once it is spent, so a burst of responses handled in one poll phase
+ * cannot hold the event loop for more than about `budgetMs` plus one piece.
+ */
+export interface SliceGate {
+  pass(): Promise<void> | undefined;
+}
+
+/** Creates a {@link SliceGate}. */
+export function createSliceGate(budgetMs = defaultSliceMs): SliceGate {
+  let sliceStart = performance.now();
+  return {
+    pass() {
+      const now = performance.now();
+      if (now - sliceStart < budgetMs) return undefined;
+      return new Promise<void>((resolve) =>
+        yieldImmediate(() => {
+          sliceStart = performance.now();
+          resolve();
+        }),
+      );
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eachInSteps, itemsPerStep, runInSlices, runToEnd, type Steps } from '../../src/core/slices.js';
+import { createSliceGate, eachInSteps, itemsPerStep, runInSlices, runToEnd, type Steps } from '../../src/core/slices.js';
 
 function* summing(values: number[]): Steps<number> {
   let total = 0;
@@ -45,5 +45,20 @@ describe('work in slices', () => {
       throw new RangeError('bad set');
     }
     await expect(runInSlices(failing(), 0)).rejects.toThrow('bad set');
+  });
+});
+
+describe('a slice gate', () => {
+  it('lets pieces through at once while the slice has time, then makes them wait for a turn of the loop', async () => {
+    const gate = createSliceGate(1_000);
+    expect(gate.pass()).toBeUndefined();
+    const spent = createSliceGate(0);
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    const turn = spent.pass();
+    expect(turn).toBeInstanceOf(Promise);
+    await turn;
+    order.push('piece');
+    expect(order).toEqual(['other work', 'piece']);
   });
 });

@@ -11,6 +11,7 @@ import type { NodeInfo, NodeScrapeStatus, ScrapeOutcome } from '../types.js';
 import type { KubeletClient } from './client.js';
 import type { NodeDecoder } from './endpoints.js';
 import { planStarts } from './schedule.js';
+import { createSliceGate } from '../../core/slices.js';
 
 /** A node to scrape: what the decoder needs plus where its kubelet listens. */
 export interface ScrapeTarget {
@@ -72,6 +73,7 @@ export function runCycle(targets: readonly ScrapeTarget[], settings: CycleSettin
   const pendingSleeps = new Map<unknown, () => void>();
   let nextIndex = 0;
   let finished = false;
+  const gate = createSliceGate();
 
   const record = (
     nodeName: string,
@@ -108,6 +110,10 @@ export function runCycle(targets: readonly ScrapeTarget[], settings: CycleSettin
     let bodyBytes = 0;
     try {
       const body = await client.fetch(request, controller.signal);
+      if (finished) return;
+      // Responses arriving together would otherwise be decoded back to back in one poll phase.
+      const turn = gate.pass();
+      if (turn) await turn;
       if (finished) return;
       bodyBytes = body.length;
       const decoded = decode(body, target.node, { nowMs: clock() });
