@@ -54,12 +54,30 @@ function literal(node: ValueNode): unknown {
   }
 }
 
+/**
+ * ISO text by epoch ms. A dashboard answer repeats the window's ~15 batch timestamps thousands of
+ * times; formatting each anew was 19 % of the surface's CPU under the P4 load (docs/benchmarks.md).
+ */
+const isoTexts = new Map<number, string>();
+const maxIsoTexts = 4_096;
+
+function isoText(ms: number): string {
+  let text = isoTexts.get(ms);
+  if (text === undefined) {
+    // Cleared rather than evicted one by one: old timestamps leave retention together.
+    if (isoTexts.size >= maxIsoTexts) isoTexts.clear();
+    text = new Date(ms).toISOString();
+    isoTexts.set(ms, text);
+  }
+  return text;
+}
+
 /** RFC 3339 out, RFC 3339 or epoch ms in; ms inside. */
 export const TimestampScalar = new GraphQLScalarType<number, string>({
   name: 'Timestamp',
   serialize: (value) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new GraphQLError(`Timestamp cannot represent ${describe(value)}`);
-    return new Date(value).toISOString();
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > maxDateMs) throw new GraphQLError(`Timestamp cannot represent ${describe(value)}`);
+    return isoText(value);
   },
   parseValue: timestampFrom,
   parseLiteral: (node) => timestampFrom(literal(node)),
