@@ -10,8 +10,11 @@ import type { IncomingMessage } from 'node:http';
 /** How reading a body ended. */
 export type BodyOutcome =
   | { kind: 'complete'; body: Buffer }
-  /** The body is longer than the cap; `prefix` holds what was read up to the cap. */
-  | { kind: 'over_limit'; prefix: Buffer; declaredBytes: number | undefined }
+  /**
+   * The body is longer than the cap; `prefix()` joins what was read up to the cap. A function,
+   * so a caller that only reports the overflow never copies up to `limitBytes` into one buffer.
+   */
+  | { kind: 'over_limit'; prefix: () => Buffer; declaredBytes: number | undefined }
   | { kind: 'failed'; error: Error };
 
 /** Options of {@link readBody}. */
@@ -35,7 +38,7 @@ export function readBody(res: IncomingMessage, options: ReadBodyOptions, done: (
   const { limitBytes, rejectDeclaredOverLimit } = options;
   const declaredBytes = parseContentLength(res.headers['content-length']);
   if (rejectDeclaredOverLimit && declaredBytes !== undefined && declaredBytes > limitBytes) {
-    done({ kind: 'over_limit', prefix: EMPTY, declaredBytes });
+    done({ kind: 'over_limit', prefix: () => EMPTY, declaredBytes });
     return;
   }
 
@@ -63,7 +66,7 @@ export function readBody(res: IncomingMessage, options: ReadBodyOptions, done: (
     if (receivedBytes + chunk.length > limitBytes) {
       const room = limitBytes - receivedBytes;
       if (room > 0) append(chunk.subarray(0, room));
-      settle({ kind: 'over_limit', prefix: collected(), declaredBytes });
+      settle({ kind: 'over_limit', prefix: collected, declaredBytes });
       return;
     }
     if (preallocated && receivedBytes + chunk.length > preallocated.length) {

@@ -57,8 +57,11 @@ export interface KubeletClientOptions {
   certPem?: string | Buffer;
   /** PEM client key (HTTPS only); requires `certPem`. */
   keyPem?: string | Buffer;
-  /** Bearer token, sent only over HTTPS (as Heapster master; release-1.2 sent it always). */
-  bearerToken?: string;
+  /**
+   * Bearer token, sent only over HTTPS (as Heapster master; release-1.2 sent it always). A
+   * function is asked before every request, so a rotated service-account token is picked up.
+   */
+  bearerToken?: string | (() => string | undefined);
   /**
    * Largest accepted response body, bytes.
    * @default 67108864 (64 MiB)
@@ -112,7 +115,8 @@ export function createKubeletClient(options: KubeletClientOptions = {}): Kubelet
       `certPem and keyPem must be given together; received ${certPem === undefined ? 'keyPem only' : 'certPem only'}`,
     );
   }
-  if (bearerToken !== undefined && (typeof bearerToken !== 'string' || /[\r\n]/.test(bearerToken))) {
+  const validToken = (token: unknown): token is string | undefined => token === undefined || (typeof token === 'string' && !/[\r\n]/.test(token));
+  if (typeof bearerToken !== 'function' && !validToken(bearerToken)) {
     throw new TypeError('bearerToken must be a string without line breaks');
   }
 
@@ -130,8 +134,14 @@ export function createKubeletClient(options: KubeletClientOptions = {}): Kubelet
       })
     : new http.Agent(agentOptions);
   const request = useHttps ? https.request : http.request;
-  const headers: Record<string, string> = { 'user-agent': 'heapgraph' };
-  if (useHttps && bearerToken) headers.authorization = `Bearer ${bearerToken}`;
+  const fixedHeaders: Record<string, string> = { 'user-agent': 'heapgraph' };
+  if (useHttps && typeof bearerToken === 'string' && bearerToken !== '') fixedHeaders.authorization = `Bearer ${bearerToken}`;
+  function headers(): Record<string, string> {
+    if (!useHttps || typeof bearerToken !== 'function') return fixedHeaders;
+    const token = bearerToken();
+    // A token file caught mid-rotation (empty or odd) is skipped for this request, not sent.
+    return token && validToken(token) ? { ...fixedHeaders, authorization: `Bearer ${token}` } : fixedHeaders;
+  }
 
   function url(target: KubeletRequestTarget): string {
     const host = target.host.includes(':') ? `[${target.host}]` : target.host;
@@ -148,7 +158,7 @@ export function createKubeletClient(options: KubeletClientOptions = {}): Kubelet
       let settled = false;
       let req: http.ClientRequest;
       try {
-        req = request({ agent, host: target.host, port: target.port, path: target.path, method: 'GET', headers });
+        req = request({ agent, host: target.host, port: target.port, path: target.path, method: 'GET', headers: headers() });
       } catch (error) {
         // Node validates the address synchronously (a port out of range, a bad host string).
         reject(connectionError(error as NodeJS.ErrnoException, where));
@@ -193,7 +203,7 @@ export function createKubeletClient(options: KubeletClientOptions = {}): Kubelet
           if (outcome.kind === 'failed') {
             fail(connectionError(outcome.error, where));
           } else if (status !== 200) {
-            const text = outcome.kind === 'complete' ? outcome.body.toString('utf8') : outcome.prefix.toString('utf8');
+            const text = outcome.kind === 'complete' ? outcome.body.toString('utf8') : outcome.prefix().toString('utf8');
             const statusText = res.statusMessage ? `${status} ${res.statusMessage}` : String(status);
             const error = new SourceError(
               'http_status',
