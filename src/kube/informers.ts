@@ -6,26 +6,18 @@
  * @module
  */
 import type * as k8s from '@kubernetes/client-node';
-import type {
-  V1CronJob,
-  V1DaemonSet,
-  V1Deployment,
-  V1Job,
-  V1Namespace,
-  V1Node,
-  V1Pod,
-  V1ReplicaSet,
-  V1StatefulSet,
-} from '@kubernetes/client-node';
+import type { V1Namespace, V1Node, V1Pod } from '@kubernetes/client-node';
 import { silentLogger, type Logger } from '../core/log.js';
 import type { KubeListers } from '../processors/types.js';
 import { createBackoff, realDelay, type BackoffOptions, type Delay } from './backoff.js';
 import { InformerError } from './errors.js';
+import { createSlimmers, type CachedCronJob, type CachedDaemonSet, type CachedDeployment, type CachedStatefulSet } from './slim.js';
 import { createResourceInformer, type CacheChange, type InformerStatus, type ResourceInformer } from './resource-informer.js';
 import { createKubeApis, kubeResources, type KubeResource, type KubeResourceTypes } from './resources.js';
 
 export type { CacheChange, InformerPhase, InformerStatus } from './resource-informer.js';
 export { kubeResources, type KubeResource } from './resources.js';
+export type { CachedCronJob, CachedDaemonSet, CachedDeployment, CachedStatefulSet } from './slim.js';
 
 /** Options for {@link createKubeInformers}. */
 export interface KubeInformersOptions {
@@ -36,6 +28,11 @@ export interface KubeInformersOptions {
    * 1 h (client-go replays its cache then; this relists). 0 disables. @default 3600000
    */
   resyncMs?: number;
+  /**
+   * Items per list request; larger collections are read in pages (client-go's reflector pages
+   * by 500 too). 0 asks for every item in one answer. @default 500
+   */
+  listPageSize?: number;
   /**
    * A list or watch that receives nothing for this long is restarted. Watches ask the server to
    * end them after 50–90 % of this, so only a stalled connection trips it. @default 300000
@@ -51,14 +48,18 @@ export interface KubeInformersOptions {
   logger?: Logger;
 }
 
-/** Every lister the processors need, plus the remaining cached kinds and whole-cache lists. */
+/**
+ * Every lister the processors need, plus the remaining cached kinds and whole-cache lists.
+ * Cached objects keep only the fields Heapgraph reads (slim.ts lists them) and are never
+ * mutated: an update replaces the object.
+ */
 export interface KubeCacheListers extends KubeListers {
   listPods(namespace?: string): readonly V1Pod[];
   listNamespaces(): readonly V1Namespace[];
-  getDeployment(namespace: string, name: string): V1Deployment | undefined;
-  getStatefulSet(namespace: string, name: string): V1StatefulSet | undefined;
-  getDaemonSet(namespace: string, name: string): V1DaemonSet | undefined;
-  getCronJob(namespace: string, name: string): V1CronJob | undefined;
+  getDeployment(namespace: string, name: string): CachedDeployment | undefined;
+  getStatefulSet(namespace: string, name: string): CachedStatefulSet | undefined;
+  getDaemonSet(namespace: string, name: string): CachedDaemonSet | undefined;
+  getCronJob(namespace: string, name: string): CachedCronJob | undefined;
 }
 
 /** A node cache change, for the source manager's target list. */
@@ -87,6 +88,7 @@ type InformerMap = { [R in KubeResource]: ResourceInformer<KubeResourceTypes[R]>
 export function createKubeInformers({
   kubeConfig,
   resyncMs = 3_600_000,
+  listPageSize = 500,
   watchdogMs = 300_000,
   backoff = {},
   delay = realDelay,
@@ -95,9 +97,14 @@ export function createKubeInformers({
 }: KubeInformersOptions): KubeInformers {
   if (!(watchdogMs > 0)) throw new InformerError('invalid_option', `watchdogMs must be > 0, received ${watchdogMs}`);
   if (!(resyncMs >= 0)) throw new InformerError('invalid_option', `resyncMs must be >= 0 (0 disables), received ${resyncMs}`);
+  if (!Number.isInteger(listPageSize) || listPageSize < 0) {
+    throw new InformerError('invalid_option', `listPageSize must be an integer >= 0 (0 = unpaged), received ${listPageSize}`);
+  }
   createBackoff(backoff); // validates once, before any informer exists
 
   const apis = createKubeApis(kubeConfig);
+  // One set of pools for every cache: namespaces, node names and label values recur across kinds.
+  const slimmers = createSlimmers();
   const nodeListeners = new Set<(change: NodeChange) => void>();
   let stopped = false;
 
@@ -106,6 +113,8 @@ export function createKubeInformers({
       resource,
       kubeConfig,
       apis,
+      slim: slimmers[resource],
+      listPageSize,
       resyncMs,
       watchdogMs,
       backoff: createBackoff(backoff),

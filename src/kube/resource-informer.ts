@@ -10,7 +10,9 @@ import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
 import type { Backoff, Delay } from './backoff.js';
 import { InformerError } from './errors.js';
-import { abortableRequestOptions, resourceDefinitions, type KubeApis, type KubeResource, type KubeResourceTypes } from './resources.js';
+import { listResource } from './list.js';
+import { resourceDefinitions, type KubeApis, type KubeResource, type KubeResourceTypes } from './resources.js';
+import type { Slimmer } from './slim.js';
 import { GuardedWatch } from './watch.js';
 
 /** Where an informer is in its life. */
@@ -39,6 +41,10 @@ export interface ResourceInformerOptions<R extends KubeResource> {
   resource: R;
   kubeConfig: k8s.KubeConfig;
   apis: KubeApis;
+  /** Turns each listed item and watched object into what the cache keeps. */
+  slim: Slimmer<KubeResourceTypes[R]>;
+  /** Items per list request; 0 = unpaged. */
+  listPageSize: number;
   /** Relist period; 0 disables. */
   resyncMs: number;
   /** A list or watch silent for longer than this is restarted. */
@@ -90,6 +96,8 @@ export function createResourceInformer<R extends KubeResource>({
   resource,
   kubeConfig,
   apis,
+  slim,
+  listPageSize,
   resyncMs,
   watchdogMs,
   backoff,
@@ -125,6 +133,8 @@ export function createResourceInformer<R extends KubeResource>({
   };
   const markSynced = (): void => {
     if (stopping()) return;
+    // The warnings of a failure repeat with each restart; the way back is said once.
+    if (phase === 'restarting') logger.info({ resource, restarts, lastError }, 'informer recovered');
     phase = 'synced';
     backoff.reset();
     if (!synced) {
@@ -134,7 +144,7 @@ export function createResourceInformer<R extends KubeResource>({
   };
 
   const watch = new GuardedWatch(kubeConfig, {
-    model: definition.model,
+    decode: slim,
     // Server-side end before the watchdog fires, so a quiet but healthy watch is never "silent".
     watchTimeoutSeconds: () => {
       const seconds = Math.floor((watchdogMs * (0.5 + 0.4 * Math.random())) / 1000);
@@ -167,7 +177,7 @@ export function createResourceInformer<R extends KubeResource>({
     const controller = new AbortController();
     listAbort = controller;
     activity();
-    const request = definition.list(apis, abortableRequestOptions(controller.signal)) as Promise<k8s.KubernetesListObject<T>>;
+    const request = listResource({ definition, apis, signal: controller.signal, slim, pageSize: listPageSize, onPage: activity });
     track(request.catch(() => undefined));
     try {
       const list = await request;

@@ -1,34 +1,27 @@
 /**
- * The Kubernetes resources Heapgraph keeps in informer caches: the watch path, the model
- * name (for decoding watch events into the same classes lists return) and the list call.
+ * The Kubernetes resources Heapgraph keeps in informer caches: the watch path and the list
+ * call of each, and the type its cache holds (see `slim.ts` for what is kept of each object).
  *
  * @module
  */
 import * as k8s from '@kubernetes/client-node';
-import type {
-  KubernetesListObject,
-  V1CronJob,
-  V1DaemonSet,
-  V1Deployment,
-  V1Job,
-  V1Namespace,
-  V1Node,
-  V1Pod,
-  V1ReplicaSet,
-  V1StatefulSet,
-} from '@kubernetes/client-node';
+import type { KubernetesListObject, KubernetesObject, V1Job, V1Namespace, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { CachedCronJob, CachedDaemonSet, CachedDeployment, CachedStatefulSet } from './slim.js';
 
-/** Object type of each cached resource (plural, lower-case, as in URLs). */
+/**
+ * Object type of each cached resource (plural, lower-case, as in URLs). The kinds the pipeline
+ * reads are valid client-node models; the others are narrower (slim.ts).
+ */
 export interface KubeResourceTypes {
   nodes: V1Node;
   namespaces: V1Namespace;
   pods: V1Pod;
   replicasets: V1ReplicaSet;
-  deployments: V1Deployment;
-  statefulsets: V1StatefulSet;
-  daemonsets: V1DaemonSet;
+  deployments: CachedDeployment;
+  statefulsets: CachedStatefulSet;
+  daemonsets: CachedDaemonSet;
   jobs: V1Job;
-  cronjobs: V1CronJob;
+  cronjobs: CachedCronJob;
 }
 
 /** A cached resource. */
@@ -63,45 +56,45 @@ export function createKubeApis(kubeConfig: k8s.KubeConfig): KubeApis {
   };
 }
 
+/** One page of a list: at most `limit` items (all when undefined), from the `_continue` token. */
+export interface ListPage {
+  limit?: number;
+  _continue?: string;
+}
+
 /** How to list and watch one resource across all namespaces. */
-export interface ResourceDefinition<R extends KubeResource> {
+export interface ResourceDefinition {
   /** Watch path (the list path with `?watch=true`). */
   readonly path: string;
-  /** client-node model name, e.g. `V1Pod`. */
-  readonly model: string;
-  list(apis: KubeApis, options: k8s.ConfigurationOptions): Promise<KubernetesListObject<KubeResourceTypes[R]>>;
+  /** The list call; its items are whatever the response processor decodes (see list.ts). */
+  list(apis: KubeApis, page: ListPage, options: k8s.ConfigurationOptions): Promise<KubernetesListObject<KubernetesObject>>;
 }
 
 /** The definition of every cached resource. */
-export const resourceDefinitions: { readonly [R in KubeResource]: ResourceDefinition<R> } = {
-  nodes: { path: '/api/v1/nodes', model: 'V1Node', list: ({ core }, options) => core.listNode({}, options) },
-  namespaces: { path: '/api/v1/namespaces', model: 'V1Namespace', list: ({ core }, options) => core.listNamespace({}, options) },
-  pods: { path: '/api/v1/pods', model: 'V1Pod', list: ({ core }, options) => core.listPodForAllNamespaces({}, options) },
+export const resourceDefinitions: { readonly [R in KubeResource]: ResourceDefinition } = {
+  nodes: { path: '/api/v1/nodes', list: ({ core }, page, options) => core.listNode(page, options) },
+  namespaces: { path: '/api/v1/namespaces', list: ({ core }, page, options) => core.listNamespace(page, options) },
+  pods: { path: '/api/v1/pods', list: ({ core }, page, options) => core.listPodForAllNamespaces(page, options) },
   replicasets: {
     path: '/apis/apps/v1/replicasets',
-    model: 'V1ReplicaSet',
-    list: ({ apps }, options) => apps.listReplicaSetForAllNamespaces({}, options),
+    list: ({ apps }, page, options) => apps.listReplicaSetForAllNamespaces(page, options),
   },
   deployments: {
     path: '/apis/apps/v1/deployments',
-    model: 'V1Deployment',
-    list: ({ apps }, options) => apps.listDeploymentForAllNamespaces({}, options),
+    list: ({ apps }, page, options) => apps.listDeploymentForAllNamespaces(page, options),
   },
   statefulsets: {
     path: '/apis/apps/v1/statefulsets',
-    model: 'V1StatefulSet',
-    list: ({ apps }, options) => apps.listStatefulSetForAllNamespaces({}, options),
+    list: ({ apps }, page, options) => apps.listStatefulSetForAllNamespaces(page, options),
   },
   daemonsets: {
     path: '/apis/apps/v1/daemonsets',
-    model: 'V1DaemonSet',
-    list: ({ apps }, options) => apps.listDaemonSetForAllNamespaces({}, options),
+    list: ({ apps }, page, options) => apps.listDaemonSetForAllNamespaces(page, options),
   },
-  jobs: { path: '/apis/batch/v1/jobs', model: 'V1Job', list: ({ batch }, options) => batch.listJobForAllNamespaces({}, options) },
+  jobs: { path: '/apis/batch/v1/jobs', list: ({ batch }, page, options) => batch.listJobForAllNamespaces(page, options) },
   cronjobs: {
     path: '/apis/batch/v1/cronjobs',
-    model: 'V1CronJob',
-    list: ({ batch }, options) => batch.listCronJobForAllNamespaces({}, options),
+    list: ({ batch }, page, options) => batch.listCronJobForAllNamespaces(page, options),
   },
 };
 

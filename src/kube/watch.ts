@@ -1,15 +1,14 @@
 /**
  * A client-node `Watch` that an informer can steer. client-node 1.4.0's watch has no client
  * timeout, cannot be aborted while connecting, reports an abort caused by `stop()` as an error
- * and hands watch events over as raw JSON while lists return model classes. This subclass
- * fixes each of those without changing `ListWatch`, which drives it.
+ * and hands watch events over as raw JSON. This subclass fixes each of those (events are
+ * decoded by the informer's slimmer, as list items are) without changing `ListWatch`, which
+ * drives it.
  *
  * @module
  */
 import type { Agent } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
-// Not re-exported by the package index; the path is stable within the pinned 1.4.x line.
-import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 
 /** Why the informer ended a watch on purpose. */
 export type WatchInterruption =
@@ -29,8 +28,8 @@ export interface WatchHooks {
 
 /** Options for {@link GuardedWatch}. */
 export interface GuardedWatchOptions {
-  /** client-node model that ADDED/MODIFIED/DELETED objects are decoded into, e.g. `V1Pod`. */
-  model: string;
+  /** Decodes the object of an ADDED, MODIFIED or DELETED event into what the cache keeps. */
+  decode: (raw: unknown) => unknown;
   hooks: WatchHooks;
   /** Server-side timeout for the next watch, in seconds; undefined = none. */
   watchTimeoutSeconds?: () => number | undefined;
@@ -60,13 +59,13 @@ export class GuardedWatch extends k8s.Watch {
   private readonly inFlight = new Set<Promise<unknown>>();
   private capturing: Attempt | undefined;
   private closed = false;
-  private readonly model: string;
+  private readonly decode: (raw: unknown) => unknown;
   private readonly hooks: WatchHooks;
   private readonly watchTimeoutSeconds: () => number | undefined;
 
-  constructor(kubeConfig: k8s.KubeConfig, { model, hooks, watchTimeoutSeconds = () => undefined }: GuardedWatchOptions) {
+  constructor(kubeConfig: k8s.KubeConfig, { decode, hooks, watchTimeoutSeconds = () => undefined }: GuardedWatchOptions) {
     super(kubeConfig);
-    this.model = model;
+    this.decode = decode;
     this.hooks = hooks;
     this.watchTimeoutSeconds = watchTimeoutSeconds;
     // Watch builds a fresh agent per request; keeping it lets us cut a connection that never answers.
@@ -92,7 +91,7 @@ export class GuardedWatch extends k8s.Watch {
 
   /**
    * Watch's contract (`done` once per request), plus: bookmarks requested, the server-side
-   * timeout set, events decoded into model classes, and interruptions reported as described
+   * timeout set, events decoded into their cached form, and interruptions reported as described
    * on {@link WatchInterruption}. Never rejects.
    */
   override async watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: WatchCallback, done: Done): Promise<AbortController> {
@@ -122,8 +121,8 @@ export class GuardedWatch extends k8s.Watch {
     const forward: WatchCallback = (phase, apiObj, watchObj) => {
       if (attempt.ended || attempt.interruption !== undefined) return;
       this.hooks.onEvent(phase);
-      // Lists return model classes (Date timestamps); decode events the same way so cached objects agree.
-      const object = decodedPhases.has(phase) ? ObjectSerializer.deserialize(apiObj, this.model) : apiObj;
+      // Decoded as list items are, so cached objects agree whichever way they arrived.
+      const object = decodedPhases.has(phase) ? this.decode(apiObj) : apiObj;
       callback(phase, object, watchObj);
     };
 

@@ -47,6 +47,23 @@ describe('fake API server lists', () => {
     expect([jobs.status, jobs.body.kind, jobs.body.items]).toEqual([200, 'JobList', []]);
   });
 
+  it('pages one namespace among namespaces whose names prefix each other', async () => {
+    const server = await startTestServer();
+    // Keys sort as a-b/… < a/… < ab/…: the namespace's run sits between the others.
+    for (const namespace of ['a', 'a-b', 'ab']) for (let i = 0; i < 5; i++) server.store.upsert('pods', pod(`p${i}`, namespace));
+    const seen: string[] = [];
+    let path = '/api/v1/namespaces/a/pods?limit=2';
+    for (;;) {
+      const { status, body } = await getJson(server, path);
+      expect(status).toBe(200);
+      seen.push(...names(body));
+      if (!body.metadata.continue) break;
+      expect(body.metadata.remainingItemCount).toBe(5 - seen.length);
+      path = `/api/v1/namespaces/a/pods?limit=2&continue=${encodeURIComponent(body.metadata.continue)}`;
+    }
+    expect(seen).toEqual(['a/p0', 'a/p1', 'a/p2', 'a/p3', 'a/p4']);
+  });
+
   it('filters with labelSelector and fieldSelector', async () => {
     const server = await serverWith25Pods();
     const expected = server.store

@@ -37,6 +37,43 @@ describe('createObjectStore', () => {
     }).toThrow(TypeError);
   });
 
+  it('shares the frozen parts of a stored object spread into a new version, and copies the caller’s own', () => {
+    const store = createObjectStore();
+    const first = store.upsert('pods', pod('a'));
+    const status = { phase: 'Succeeded', containerStatuses: [{ name: 'main', restartCount: 1 }] };
+    const second = store.upsert('pods', { ...first, status });
+    expect(second.spec).toBe(first.spec);
+    expect(second.status).toEqual(status);
+    expect(second.status).not.toBe(status);
+    expect(Object.isFrozen((second.status as typeof status).containerStatuses[0])).toBe(true);
+    expect(Object.isFrozen(status)).toBe(false);
+  });
+
+  it('copies a value that is not plain JSON (a Date) instead of flattening it', () => {
+    const store = createObjectStore();
+    const at = new Date('2024-05-01T10:00:00Z');
+    const stored = store.upsert('nodes', { metadata: { name: 'n' }, status: { checkedAt: at } });
+    const copied = (stored.status as { checkedAt: Date }).checkedAt;
+    expect(copied).toBeInstanceOf(Date);
+    expect(copied).toEqual(at);
+    expect(copied).not.toBe(at);
+  });
+
+  it('keeps its sorted keys until a key is added or removed', () => {
+    const store = createObjectStore();
+    const internals = storeInternals(store)!;
+    for (const [name, namespace] of [['b', 'two'], ['a', 'two'], ['c', 'one']] as const) store.upsert('pods', pod(name, namespace));
+    const keys = internals.sortedKeys('pods');
+    expect(keys).toEqual(['one/c', 'two/a', 'two/b']);
+    store.upsert('pods', { ...pod('a', 'two'), status: { phase: 'Failed' } });
+    expect(internals.sortedKeys('pods')).toBe(keys);
+    store.upsert('pods', pod('a', 'one'));
+    expect(internals.sortedKeys('pods')).toEqual(['one/a', 'one/c', 'two/a', 'two/b']);
+    store.remove('pods', 'two', 'b');
+    expect(internals.sortedKeys('pods')).toEqual(['one/a', 'one/c', 'two/a']);
+    expect(internals.sortedKeys('nodes')).toEqual([]);
+  });
+
   it('lists per namespace and gets by name', () => {
     const store = createObjectStore();
     store.upsert('pods', pod('a', 'one'));

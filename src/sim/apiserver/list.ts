@@ -29,6 +29,8 @@ const CONTINUE_TOO_OLD =
 
 interface Source {
   objects: ReadonlyMap<string, KubeObject>;
+  /** Every key of `objects`, sorted. */
+  keys: readonly string[];
   resourceVersion: number;
   startKey: string | undefined;
   limit: number | undefined;
@@ -37,26 +39,33 @@ interface Source {
 /** Picks the state a list reads (live or a past snapshot) and where it starts. */
 function chooseSource(internals: StoreInternals, current: number, resource: ResourceInfo, query: ListQuery): Source {
   const live = internals.objects(resource.resource);
+  const liveKeys = internals.sortedKeys(resource.resource);
   const { limit } = query;
-  const snapshot = (resourceVersion: number): Map<string, KubeObject> | undefined =>
-    snapshotAt(internals.history, live, resource.resource, resourceVersion);
+  // The state at resourceVersion; the live one (no copy, no sort) when this resource has not changed since.
+  const snapshot = (resourceVersion: number): Pick<Source, 'objects' | 'keys'> | undefined => {
+    const changes = internals.history.since(resourceVersion);
+    if (changes === undefined) return undefined;
+    if (!changes.some((change) => change.resource === resource.resource)) return { objects: live, keys: liveKeys };
+    const objects = snapshotAt(internals.history, live, resource.resource, resourceVersion);
+    return objects && { objects, keys: [...objects.keys()].sort() };
+  };
 
   if (query.continueToken !== undefined) {
     const point = decodeContinue(query.continueToken);
-    if (point.resourceVersion === -1) return { objects: live, resourceVersion: current, startKey: point.startKey, limit };
+    if (point.resourceVersion === -1) return { objects: live, keys: liveKeys, resourceVersion: current, startKey: point.startKey, limit };
     if (point.resourceVersion > current) {
       throw new StatusError(400, 'BadRequest', 'invalid continue token: continue key is not valid: resourceVersion is newer than the server');
     }
-    const objects = snapshot(point.resourceVersion);
-    if (objects === undefined) {
+    const state = snapshot(point.resourceVersion);
+    if (state === undefined) {
       throw new StatusError(410, 'Expired', CONTINUE_TOO_OLD, undefined, encodeContinue({ resourceVersion: -1, startKey: point.startKey }));
     }
-    return { objects, resourceVersion: point.resourceVersion, startKey: point.startKey, limit };
+    return { ...state, resourceVersion: point.resourceVersion, startKey: point.startKey, limit };
   }
   const requested = query.resourceVersion;
-  if (requested === undefined) return { objects: live, resourceVersion: current, startKey: undefined, limit };
+  if (requested === undefined) return { objects: live, keys: liveKeys, resourceVersion: current, startKey: undefined, limit };
   // resourceVersion=0 is served from the watch cache, which does not page.
-  if (requested === 0) return { objects: live, resourceVersion: current, startKey: undefined, limit: undefined };
+  if (requested === 0) return { objects: live, keys: liveKeys, resourceVersion: current, startKey: undefined, limit: undefined };
   if (requested > current) {
     throw new StatusError(504, 'Timeout', `Too large resource version: ${requested}, current: ${current}`, {
       causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
@@ -64,10 +73,10 @@ function chooseSource(internals: StoreInternals, current: number, resource: Reso
     });
   }
   const exact = query.resourceVersionMatch === 'Exact' || (query.resourceVersionMatch === undefined && limit !== undefined);
-  if (!exact) return { objects: live, resourceVersion: current, startKey: undefined, limit };
-  const objects = snapshot(requested);
-  if (objects === undefined) throw new StatusError(410, 'Expired', LIST_TOO_OLD);
-  return { objects, resourceVersion: requested, startKey: undefined, limit };
+  if (!exact) return { objects: live, keys: liveKeys, resourceVersion: current, startKey: undefined, limit };
+  const state = snapshot(requested);
+  if (state === undefined) throw new StatusError(410, 'Expired', LIST_TOO_OLD);
+  return { ...state, resourceVersion: requested, startKey: undefined, limit };
 }
 
 /** Index of the first key >= `key` in sorted `keys`. */
@@ -91,21 +100,23 @@ export function listCollection(
   query: ListQuery,
 ): ListBody {
   const source = chooseSource(internals, store.resourceVersion, resource, query);
-  const prefix = namespace === undefined ? undefined : `${namespace}/`;
-  const keys = [...source.objects.keys()].filter((k) => prefix === undefined || k.startsWith(prefix)).sort();
+  const { keys } = source;
+  // A namespace's keys (`<namespace>/<name>`) are one sorted run: from `<namespace>/` up to `<namespace>0` ('0' follows '/').
+  const first = namespace === undefined ? 0 : lowerBound(keys, `${namespace}/`);
+  const end = namespace === undefined ? keys.length : lowerBound(keys, `${namespace}0`);
   const unfiltered = query.labelSelector.empty && query.fieldSelector.empty;
   const items: KubeObject[] = [];
-  let index = source.startKey === undefined ? 0 : lowerBound(keys, source.startKey);
-  for (; index < keys.length; index++) {
+  let index = source.startKey === undefined ? first : Math.max(first, lowerBound(keys, source.startKey));
+  for (; index < end; index++) {
     if (source.limit !== undefined && items.length === source.limit) break;
     const object = source.objects.get(keys[index]!)!;
     if (query.labelSelector.matches(object.metadata.labels) && query.fieldSelector.matches(object)) items.push(object);
   }
   const metadata: ListBody['metadata'] = { resourceVersion: String(source.resourceVersion) };
   // As etcd paging does: more keys remain (matching or not), so the client must ask again.
-  if (index < keys.length) {
+  if (index < end) {
     metadata.continue = encodeContinue({ resourceVersion: source.resourceVersion, startKey: `${keys[index - 1]!}\u0000` });
-    if (unfiltered) metadata.remainingItemCount = keys.length - index;
+    if (unfiltered) metadata.remainingItemCount = end - index;
   }
   return { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata, items };
 }
