@@ -14,7 +14,6 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createSourceEventStream, getOperationAST, GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from '../graphqlJs.js';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../../core/log.js';
 import type { LiveFeed } from '../../../sinks/liveFeed.js';
@@ -28,6 +27,7 @@ import { analyzeOperation, enforceLimits, type OperationLimits } from '../limits
 import type { ResolvedGraphqlOptions } from '../options.js';
 import { decideConnection } from './access.js';
 import { createFanout, type Fanout } from './fanout.js';
+import { serveGraphqlWs } from './wsGlue.js';
 
 /** The context of an operation received over a WebSocket. */
 interface SocketOperationContext extends OperationContext {
@@ -98,7 +98,7 @@ export function createSubscriptionServer({ schema, documents, executor, settings
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   /** The scope of each accepted connection (only kept when there is a front door). */
   const scopes = new WeakMap<WebSocket, AccessScope>();
-  const disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>(
+  const disposable = serveGraphqlWs<Record<string, unknown> | undefined>(
     {
       schema,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
@@ -164,6 +164,7 @@ export function createSubscriptionServer({ schema, documents, executor, settings
     },
     wss,
     options.keepAliveMs,
+    logger,
   );
 
   let attached: { server: Server; onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void } | undefined;
