@@ -13,7 +13,7 @@
  * @module
  */
 import * as k8s from '@kubernetes/client-node';
-import type { KubeApis, ListPage, ResourceDefinition } from './resources.js';
+import { abortableRequestOptions, type KubeApis, type ListPage, type ResourceDefinition } from './resources.js';
 import type { Slimmer } from './slim.js';
 
 /** Options of {@link listResource}. */
@@ -49,18 +49,7 @@ function decodingOptions<T>(signal: AbortSignal, slim: Slimmer<T>, received: (it
     received(items);
     return new k8s.ResponseContext(response.httpStatusCode, response.headers, bodyOf(JSON.stringify({ ...body, items: [] })));
   };
-  return {
-    middlewareMergeStrategy: 'append',
-    middleware: [
-      {
-        pre: (context) => {
-          context.setSignal(signal);
-          return new k8s.Observable(Promise.resolve(context));
-        },
-        post: (response) => new k8s.Observable(decode(response)),
-      },
-    ],
-  };
+  return abortableRequestOptions(signal, decode);
 }
 
 function bodyOf(text: string): k8s.ResponseBody {

@@ -11,7 +11,7 @@ import type { Logger } from '../core/log.js';
 import type { Backoff, Delay } from './backoff.js';
 import { InformerError } from './errors.js';
 import { listResource } from './list.js';
-import { resourceDefinitions, type KubeApis, type KubeResource, type KubeResourceTypes } from './resources.js';
+import { resourceDefinitions, statusMessage, type KubeApis, type KubeResource, type KubeResourceTypes } from './resources.js';
 import type { Slimmer } from './slim.js';
 import { GuardedWatch } from './watch.js';
 
@@ -76,19 +76,6 @@ function describeError(error: unknown): string {
   // ApiException's message is a multi-line dump; the Status body's message is the useful part.
   const text = statusMessage(body) ?? error.message.split('\n')[0] ?? '';
   return `${status === undefined ? '' : `HTTP ${status}: `}${text}`.slice(0, 300);
-}
-
-function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return body === '' ? undefined : body.split('\n')[0];
-    }
-  }
-  const message = (parsed as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' && message !== '' ? message : undefined;
 }
 
 /** Creates the informer of one resource; see the module comment. */

@@ -100,9 +100,13 @@ export const resourceDefinitions: { readonly [R in KubeResource]: ResourceDefini
 
 /**
  * Per-request options that tie a list call to `signal`, so a hung or stopped list can be
- * aborted (the generated clients have no timeout of their own).
+ * aborted (the generated clients have no timeout of their own). `decode`, when given, sees each
+ * response before client-node deserialises it (the slim list path).
  */
-export function abortableRequestOptions(signal: AbortSignal): k8s.ConfigurationOptions {
+export function abortableRequestOptions(
+  signal: AbortSignal,
+  decode: (response: k8s.ResponseContext) => Promise<k8s.ResponseContext> = (response) => Promise.resolve(response),
+): k8s.ConfigurationOptions {
   return {
     middlewareMergeStrategy: 'append',
     middleware: [
@@ -111,8 +115,22 @@ export function abortableRequestOptions(signal: AbortSignal): k8s.ConfigurationO
           context.setSignal(signal);
           return new k8s.Observable(Promise.resolve(context));
         },
-        post: (response) => new k8s.Observable(Promise.resolve(response)),
+        post: (response) => new k8s.Observable(decode(response)),
       },
     ],
   };
+}
+
+/** The `message` of a Status body, which client-node hands over as text or as parsed JSON; else the text's first line. */
+export function statusMessage(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body === '' ? undefined : body.split('\n')[0];
+    }
+  }
+  const message = (parsed as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' && message !== '' ? message : undefined;
 }

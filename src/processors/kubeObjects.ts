@@ -6,7 +6,11 @@
  *
  * @module
  */
-import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import type { V1ObjectMeta, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import { Label } from '../core/labels.js';
+import type { MetricSet } from '../core/types.js';
+import type { SkipListener } from './errors.js';
+import type { PodLister } from './types.js';
 
 /** A Kubernetes timestamp as ms since the epoch; 0 (Heapster's zero time) when absent or invalid. */
 export function timestampMs(time: Date | string | undefined | null): number {
@@ -18,4 +22,20 @@ export function timestampMs(time: Date | string | undefined | null): number {
 /** The owner reference marked `controller: true`, if any. */
 export function controllerOf(metadata: V1ObjectMeta | undefined): V1OwnerReference | undefined {
   return metadata?.ownerReferences?.find((owner) => owner.controller === true);
+}
+
+/**
+ * The pod of a pod or container set, from its namespace and pod name labels. Reports a skip
+ * (`missing_labels`, `pod_not_found`) for `processor` and returns undefined when there is none.
+ */
+export function podOfSet(set: MetricSet, key: string, podLister: PodLister, onSkip: SkipListener, processor: string): V1Pod | undefined {
+  const namespace = set.labels[Label.NamespaceName];
+  const podName = set.labels[Label.PodName];
+  if (namespace === undefined || podName === undefined) {
+    onSkip({ processor, reason: 'missing_labels', key });
+    return undefined;
+  }
+  const pod = podLister.getPod(namespace, podName);
+  if (pod === undefined) onSkip({ processor, reason: 'pod_not_found', key });
+  return pod;
 }

@@ -11,7 +11,7 @@ import { Label } from '../core/labels.js';
 import { createMetricSet, intGauge, type DataBatch, type MetricSet } from '../core/types.js';
 import { setContainerResources } from './containerResources.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
-import { timestampMs } from './kubeObjects.js';
+import { podOfSet, timestampMs } from './kubeObjects.js';
 import type { LabelCopier } from './labelCopier.js';
 import type { PodLister, Processor } from './types.js';
 import { eachInSteps, type Steps } from '../core/slices.js';
@@ -107,17 +107,8 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
     yield* eachInSteps(batch.metricSets, (metricSet, key) => {
       const type = metricSet.labels[Label.Type];
       if (type !== MetricSetType.Pod && type !== MetricSetType.PodContainer) return;
-      const namespace = metricSet.labels[Label.NamespaceName];
-      const podName = metricSet.labels[Label.PodName];
-      if (namespace === undefined || podName === undefined) {
-        onSkip({ processor: name, reason: 'missing_labels', key });
-        return;
-      }
-      const pod = podLister.getPod(namespace, podName);
-      if (pod === undefined) {
-        onSkip({ processor: name, reason: 'pod_not_found', key });
-        return;
-      }
+      const pod = podOfSet(metricSet, key, podLister, onSkip, name);
+      if (pod === undefined) return;
       if (type === MetricSetType.Pod) addPodInfo(metricSet, pod);
       else addContainerInfo(key, metricSet, pod);
     });

@@ -15,6 +15,7 @@ import type { OwnerLister, PodLister, Processor } from './types.js';
 import { resolveWorkload } from './workloadResolver.js';
 import { eachInSteps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
+import { podOfSet } from './kubeObjects.js';
 
 /** Options of {@link createWorkloadAggregator}. */
 export interface WorkloadAggregatorOptions {
@@ -36,17 +37,9 @@ export function createWorkloadAggregator({ podLister, ownerLister, onSkip = igno
     const created = new Map<string, MetricSet>();
     yield* eachInSteps(batch.metricSets, (podSet, key) => {
       if (podSet.labels[Label.Type] !== MetricSetType.Pod) return;
-      const namespace = podSet.labels[Label.NamespaceName];
-      const podName = podSet.labels[Label.PodName];
-      if (namespace === undefined || podName === undefined) {
-        onSkip({ processor: name, reason: 'missing_labels', key });
-        return;
-      }
-      const pod = podLister.getPod(namespace, podName);
-      if (pod === undefined) {
-        onSkip({ processor: name, reason: 'pod_not_found', key });
-        return;
-      }
+      const pod = podOfSet(podSet, key, podLister, onSkip, name);
+      if (pod === undefined) return;
+      const namespace = podSet.labels[Label.NamespaceName]!;
       const workload = resolveWorkload(pod, ownerLister);
       if (workload === undefined) return;
 

@@ -7,7 +7,7 @@
  * @module
  */
 import * as k8s from '@kubernetes/client-node';
-import { abortableRequestOptions } from '../../kube/resources.js';
+import { abortableRequestOptions, statusMessage } from '../../kube/resources.js';
 import { AuthError } from './errors.js';
 
 /** The user a token belongs to, as SubjectAccessReview wants it back. */
@@ -43,20 +43,6 @@ export interface KubeReviewerOptions {
   kubeConfig: k8s.KubeConfig;
   /** Longest one review may take before it counts as failed. @default 10000 */
   timeoutMs?: number;
-}
-
-/** The `message` of a Status body, which client-node hands over as text or as parsed JSON. */
-function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  const message = (parsed as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' ? message : undefined;
 }
 
 /** Why a review request failed, in words safe for a log line and a 500 body (no token, no headers). */
