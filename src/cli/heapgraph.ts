@@ -101,6 +101,7 @@ function createScrapeLogger(logger: Logger): (status: NodeScrapeStatus) => void 
 function recordScrape(metrics: SelfMetrics, status: NodeScrapeStatus): void {
   const source = `kubelet_summary:${new URL(status.url).host}`;
   metrics.nodeScrapes.inc({ outcome: status.outcome });
+  if (status.outcome !== 'ok') metrics.nodeScrapeFailures.inc({ node: status.nodeName, outcome: status.outcome });
   metrics.scraperDuration.observe({ source }, status.latencyMs);
   metrics.scraperLastTime.set({ source }, Date.now() / 1000);
   if (status.outcome === 'ok') metrics.kubeletSummaryRequestDuration.observe({ node: status.nodeName }, status.latencyMs);
@@ -148,8 +149,9 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
     client,
     deadlineMs: Math.min(20_000, config.resolutionMs),
     perNodeTimeoutMs: Math.min(10_000, config.resolutionMs),
-    onNodeScraped: (status) => {
-      logScrape(status);
+    onNodeScraped: (status, detail) => {
+      // A report that arrives after a newer cycle already decided the node is counted, not logged.
+      if (!detail.stale) logScrape(status);
       recordScrape(metrics, status);
     },
   });

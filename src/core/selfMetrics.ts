@@ -19,6 +19,8 @@ export interface SelfMetrics {
   readonly kubeletSummaryRequestDuration: Summary<'node'>;
   /** Source manager: scrapes by outcome (`ok`, `timeout`, `http_status`, `malformed`, `too_large`, `connection`). */
   readonly nodeScrapes: Counter<'outcome'>;
+  /** Failed scrapes per node and outcome: which node fails, and how, without reading logs. */
+  readonly nodeScrapeFailures: Counter<'node' | 'outcome'>;
   /** Manager: time per processor per batch. */
   readonly processorDuration: Summary<'processor'>;
   /** Processors: skipped values by processor and reason. */
@@ -56,6 +58,7 @@ export function createSelfMetrics({ registry = new Registry(), processMetrics = 
     scraperDuration: new Summary({ name: 'heapster_scraper_duration_milliseconds', help: 'Time spent scraping sources in milliseconds.', labelNames: ['source'], percentiles, registers }),
     kubeletSummaryRequestDuration: new Summary({ name: 'heapster_kubelet_summary_request_duration_milliseconds', help: 'The Kubelet summary request latencies in milliseconds.', labelNames: ['node'], percentiles, registers }),
     nodeScrapes: new Counter({ name: 'heapgraph_source_node_scrapes_total', help: 'Node scrapes by outcome (updated by the source manager).', labelNames: ['outcome'], registers }),
+    nodeScrapeFailures: new Counter({ name: 'heapgraph_source_node_scrape_failures_total', help: 'Failed node scrapes by node and outcome.', labelNames: ['node', 'outcome'], registers }),
     processorDuration: new Summary({ name: 'heapster_processor_duration_milliseconds', help: 'The Heapster processor latencies in milliseconds.', labelNames: ['processor'], percentiles, registers }),
     processorSkips: new Counter({ name: 'heapgraph_processor_skips_total', help: 'Values skipped by processors, by reason (updated by the processors).', labelNames: ['processor', 'reason'], registers }),
     exporterLastTime: new Gauge({ name: 'heapster_exporter_last_time_seconds', help: 'Last time Heapster exported metrics since unix epoch in seconds.', labelNames: ['exporter'], registers }),

@@ -18,8 +18,12 @@ export type KubeletFault =
   | { kind: 'malformed' }
   /** 200 announcing the full Content-Length, then half the body and a closed connection. */
   | { kind: 'truncated' }
-  /** 200 with the real body padded with whitespace to this many bytes, streamed without Content-Length. */
-  | { kind: 'oversized'; bytes: number };
+  /**
+   * 200 with the real body padded with whitespace to this many bytes, streamed without
+   * Content-Length, or announcing it first with `declareLength` (a client can then refuse
+   * before reading).
+   */
+  | { kind: 'oversized'; bytes: number; declareLength?: boolean };
 
 /** The fault table of a set of kubelets. */
 export interface KubeletFaults {
@@ -72,7 +76,11 @@ export function parseKubeletFault(fault: unknown): KubeletFault {
       if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 1 || bytes > MAX_OVERSIZED_BYTES) {
         throw invalid(`fault.bytes must be an integer from 1 to ${MAX_OVERSIZED_BYTES}, received ${JSON.stringify(bytes)}`, 'fault.bytes');
       }
-      return { kind, bytes };
+      const { declareLength } = value;
+      if (declareLength !== undefined && typeof declareLength !== 'boolean') {
+        throw invalid(`fault.declareLength must be a boolean when given, received ${JSON.stringify(declareLength)}`, 'fault.declareLength');
+      }
+      return declareLength ? { kind, bytes, declareLength } : { kind, bytes };
     }
     default:
       throw invalid(

@@ -24,8 +24,10 @@ function send(res: ServerResponse, response: KubeletResponse): void {
   res.end(response.body);
 }
 
-async function sendOversized(res: ServerResponse, response: KubeletResponse, bytes: number): Promise<void> {
-  res.writeHead(200, { 'Content-Type': response.contentType });
+async function sendOversized(res: ServerResponse, response: KubeletResponse, bytes: number, declareLength: boolean): Promise<void> {
+  // The whole real body is always sent, so a smaller `bytes` announces the body's own length.
+  const total = Math.max(bytes, Buffer.byteLength(response.body));
+  res.writeHead(200, { 'Content-Type': response.contentType, ...(declareLength ? { 'Content-Length': total } : {}) });
   let remaining = bytes - Buffer.byteLength(response.body);
   let flowing = res.write(response.body);
   while (remaining > 0 && !res.destroyed) {
@@ -72,7 +74,7 @@ export function sendWithFault(res: ServerResponse, response: KubeletResponse, fa
       return;
     }
     case 'oversized':
-      void sendOversized(res, response, fault.bytes).catch(() => res.destroy());
+      void sendOversized(res, response, fault.bytes, fault.declareLength === true).catch(() => res.destroy());
       return;
     default:
       send(res, response);

@@ -67,14 +67,26 @@ export interface KubeletSourceManagerOptions {
    * Called once per node and cycle as soon as the node's outcome is known (deadline
    * timeouts at the deadline), e.g. to count outcomes. A throwing hook is ignored.
    */
-  onNodeScraped?: (status: NodeScrapeStatus, detail: NodeScrapeDetail) => void;
+  onNodeScraped?: (status: NodeScrapeStatus, detail: NodeScrapeReport) => void;
+}
+
+/** What {@link KubeletSourceManagerOptions.onNodeScraped} learns beyond the status. */
+export interface NodeScrapeReport extends NodeScrapeDetail {
+  /**
+   * Present (true) when a newer cycle already reported this node. Cycles overlap when the
+   * deadline reaches the next window's start (a resolution under 20 s), so an older cycle's
+   * deadline timeout can land after the newer cycle's answer: the status is then not the
+   * node's current state — count it, but do not treat it as a change.
+   */
+  stale?: true;
 }
 
 /** A {@link SourceManager} that also reports the last status of every node. */
 export interface KubeletSourceManager extends SourceManager {
   /**
-   * The status of every node of the most recent completed cycle, in `nodes()` order.
-   * Nodes absent from that cycle are forgotten, their `lastSuccessMs` too.
+   * The status of every node of the newest completed cycle (the one started last of those
+   * that completed), in `nodes()` order. Nodes absent from that cycle are forgotten, their
+   * `lastSuccessMs` too.
    */
   statuses(): NodeScrapeStatus[];
 }
@@ -109,6 +121,11 @@ export function createKubeletSourceManager(options: KubeletSourceManagerOptions)
   /** End of the last successful scrape per node, ms. */
   const lastSuccessMs = new Map<string, number>();
   let lastStatuses: NodeScrapeStatus[] = [];
+  /** Cycles are numbered from 1 as they start; `lastStatuses` holds those of cycle `statusesOf`. */
+  let cycles = 0;
+  let statusesOf = 0;
+  /** The newest cycle that reported each node. */
+  const reportedBy = new Map<string, number>();
 
   const withMemory = (status: Omit<NodeScrapeStatus, 'lastSuccessMs'>): NodeScrapeStatus => {
     if (status.outcome === 'ok') lastSuccessMs.set(status.nodeName, clock());
@@ -116,6 +133,7 @@ export function createKubeletSourceManager(options: KubeletSourceManagerOptions)
   };
 
   async function scrape(window: { startMs: number; endMs: number }): Promise<ScrapeResult> {
+    const cycle = ++cycles;
     const targets = currentTargets(nodes);
     const finalStatuses = new Map<string, NodeScrapeStatus>();
     const outcome = await runCycle(targets, {
@@ -129,19 +147,26 @@ export function createKubeletSourceManager(options: KubeletSourceManagerOptions)
       clock,
       timers,
       onNodeScraped: (status, detail) => {
-        const full = withMemory(status);
+        // A newer cycle's word on this node stands; an older one's late report changes nothing.
+        const stale = (reportedBy.get(status.nodeName) ?? 0) > cycle;
+        const full = stale ? { ...status, lastSuccessMs: lastSuccessMs.get(status.nodeName) ?? 0 } : withMemory(status);
+        if (!stale) reportedBy.set(status.nodeName, cycle);
         finalStatuses.set(full.nodeName, full);
         try {
-          onNodeScraped?.(full, detail);
+          onNodeScraped?.(full, stale ? { ...detail, stale: true } : detail);
         } catch {
           // A counter's bug must not cost the cycle its data.
         }
       },
     });
     const statuses = targets.map((target) => finalStatuses.get(target.node.nodeName)!);
-    const present = new Set(targets.map((target) => target.node.nodeName));
-    for (const nodeName of lastSuccessMs.keys()) if (!present.has(nodeName)) lastSuccessMs.delete(nodeName);
-    lastStatuses = statuses;
+    if (cycle > statusesOf) {
+      statusesOf = cycle;
+      lastStatuses = statuses;
+      const present = new Set(targets.map((target) => target.node.nodeName));
+      for (const nodeName of lastSuccessMs.keys()) if (!present.has(nodeName)) lastSuccessMs.delete(nodeName);
+      for (const nodeName of reportedBy.keys()) if (!present.has(nodeName)) reportedBy.delete(nodeName);
+    }
     return { batch: { timestamp: window.endMs, metricSets: outcome.metricSets }, statuses: statuses.map(copy) };
   }
 
