@@ -110,7 +110,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     p5Distinct: 100,
     p5Batches: 3,
     p5PerProcess: 5_000,
-    // Quick mode stays under 10 minutes: one export per configuration (a 1,000-node one takes ~30–60 s).
+    // Quick mode stays under 10 minutes: one export of the defaults (a 1,000-node one takes ~30–40 s)
+    // beside the two reference writes (the first, which creates the series, ~70–90 s at 1,000 nodes).
     p6Runs: mode === 'quick' ? 1 : 2,
     skip,
     reportPath: values.report ?? 'docs/benchmarks.md',

@@ -96,8 +96,12 @@ export interface InfluxResult {
   /** Values in the exported batch. */
   batchPoints?: number;
   configs: InfluxConfigResult[];
-  /** influxd's own ceiling on the same lines (no Heapgraph sink involved). */
+  /** The reference writer's first write of the batch, which creates its series (before any sink configuration). */
+  firstWrite?: RawWrite;
+  /** influxd's own ceiling on the same lines (no Heapgraph sink involved), on existing series. */
   raw?: RawWrite;
+  /** Reference writes that failed (influxd refusing or not answering), so their figures are missing. */
+  referenceErrors?: string[];
 }
 
 /** P2 after the retention window filled. */

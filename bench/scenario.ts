@@ -7,6 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipLevel } from '../src/sinks/influxdb/chunkCodec.js';
+import { influxDefaults } from '../src/sinks/influxdb/options.js';
 import { startHeapgraph, type HeapgraphProcess } from './heapgraphProcess.js';
 import { findInfluxd, startInfluxd } from './influxd.js';
 import { measureFanout } from './measure/fanout.js';
@@ -170,16 +172,21 @@ async function measureInflux(hg: HeapgraphProcess, runs: number): Promise<Influx
   const influxd = await startInfluxd(executable);
   try {
     const base = `influxdb:${influxd.url}?db=k8s`;
-    // Room for two batches, so nothing is dropped, and four writes in flight.
-    const bufferPoints = Math.max(1_000_000, Math.ceil((2 * batchPoints) / 100_000) * 100_000);
-    const configs = [
-      { label: 'defaults', sinkUri: base, runs: 1 },
-      { label: 'tuned', sinkUri: `${base}&concurrency=4&bufferPoints=${bufferPoints}`, runs },
-    ];
-    log(`P6: the newest batch (${batchPoints} values) to influxd ${influxd.version}: ${configs.map((c) => `${c.runs} × ${c.label}`).join(', ')}, then the reference writer`);
-    const measured = await hg.rpc.call<{ configs: InfluxConfigResult[]; raw?: RawWrite }>('influx', { configs, raw: { baseUrl: influxd.url, db: 'k8s', concurrency: 4 } }, 1_800_000);
+    // The defaults size the buffer from the batch and keep `concurrency` writes in flight; the
+    // reference writer sends the same gzip level at the same concurrency.
+    const configs = [{ label: 'defaults', sinkUri: base, runs }];
+    const reference = { baseUrl: influxd.url, db: 'k8s', concurrency: influxDefaults.concurrency, gzipLevel };
+    log(`P6: the newest batch (${batchPoints} values) to influxd ${influxd.version}: the reference writer (new series), ${configs.map((c) => `${c.runs} × ${c.label}`).join(', ')}, then the reference writer again`);
+    const measured = await hg.rpc.call<{ configs: InfluxConfigResult[]; firstWrite?: RawWrite; raw?: RawWrite; referenceErrors: string[] }>('influx', { configs, firstWrite: reference, raw: reference }, 1_800_000);
     const hidePort = (uri: string) => uri.replace(influxd.url, 'http://127.0.0.1:<port>');
-    return { influxdVersion: influxd.version, batchPoints, configs: measured.configs.map((c) => ({ ...c, sinkUri: hidePort(c.sinkUri) })), ...(measured.raw ? { raw: measured.raw } : {}) };
+    return {
+      influxdVersion: influxd.version,
+      batchPoints,
+      configs: measured.configs.map((c) => ({ ...c, sinkUri: hidePort(c.sinkUri) })),
+      ...(measured.firstWrite ? { firstWrite: measured.firstWrite } : {}),
+      ...(measured.raw ? { raw: measured.raw } : {}),
+      ...(measured.referenceErrors.length ? { referenceErrors: measured.referenceErrors } : {}),
+    };
   } finally {
     await influxd.stop();
   }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { writeFileSync } from 'node:fs';
 import { forkTs, stopChild } from '../children.js';
 import type { LatencySamples, LatencyTarget } from '../clients/latency.js';
 import type { HeapgraphProcess } from '../heapgraphProcess.js';
@@ -53,6 +54,8 @@ export async function measureResponsiveness(hg: HeapgraphProcess, { pod, cycles,
     await client.call('start', { targets, intervalMs });
     const measured = await hg.rpc.call<CycleMeasurement[]>('cycles', { count: cycles });
     const during = await client.call<Record<string, LatencySamples>>('stop');
+    // Raw samples and cycle phase times, for finding what a slow request waited for.
+    if (process.env['BENCH_P3_RAW']) writeFileSync(process.env['BENCH_P3_RAW'], JSON.stringify({ during, cycles: measured.map((c) => c.atMs) }));
     return {
       result: {
         idle: summarise(idle),

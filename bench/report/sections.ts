@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { RawWrite } from '../server/influx.js';
 import { anchors, formatSpread, MiB, num, p1Cycles, s1, spread, table, throughputRatio, type Groups } from './format.js';
 
 /** The P1 section. */
@@ -167,6 +168,8 @@ export function p6Section(groups: Groups): string {
   const rows: string[][] = [];
   let note = '';
   const uris = new Map<string, string>();
+  const bodies = (raw: RawWrite) => `${raw.gzipLevel ? `gzip-${raw.gzipLevel}` : 'plain'} 5,000-line bodies encoded beforehand, concurrency ${raw.concurrency}${raw.retries ? `; ${num(raw.retries)} sent again after influxd refused them or did not answer` : ''}`;
+  const rawRow = (nodes: number, label: string, raw: RawWrite) => [num(nodes), label, num(raw.points + (raw.rejected ?? 0)), `${num(raw.pointsPerSecond / 1000)}k`, '100 %', (raw.wallMs / 1000).toFixed(2), '–', '–', '–', num(raw.rejected ?? 0)];
   for (const { nodes, runs } of groups) {
     for (const run of runs) {
       const i = run.influx;
@@ -175,21 +178,27 @@ export function p6Section(groups: Groups): string {
         note = `Skipped: ${i.skipped}.`;
         continue;
       }
+      if (i.firstWrite) rows.push(rawRow(nodes, `influxd alone, first write (creates the series; ${bodies(i.firstWrite)})`, i.firstWrite).map((cell, c) => (c === 4 ? '–' : cell)));
       for (const config of i.configs) {
         uris.set(config.label, config.sinkUri.replace(/bufferPoints=\d+/, 'bufferPoints=<2 batches>'));
         const r = config.runs;
+        const rate = spread(r.map((x) => x.pointsPerSecond));
+        const peak = r.filter((x) => x.peakRssBytes !== undefined && x.rssBeforeBytes !== undefined);
         rows.push([
           num(nodes),
           config.label,
           num(i.batchPoints ?? NaN),
           formatSpread(spread(r.map((x) => x.pointsPerSecond / 1000)), 0, 'k'),
+          i.raw ? `${num((100 * rate.median) / i.raw.pointsPerSecond)} %` : '–',
           s1(spread(r.map((x) => x.wallMs))),
-          num(spread(r.map((x) => x.encodeMs)).median),
           s1(spread(r.map((x) => x.cpuMs))),
+          peak.length ? `${num(Math.max(...peak.map((x) => x.peakRssBytes!)) / MiB)} (+${num(Math.max(...peak.map((x) => x.peakRssBytes! - x.rssBeforeBytes!)) / MiB)})` : 'n/a',
+          r.some((x) => x.loopDelayMaxMs !== undefined) ? num(Math.max(...r.map((x) => x.loopDelayMaxMs ?? 0))) : 'n/a',
           num(r.reduce((sum, x) => sum + x.dropped, 0)),
         ]);
       }
-      if (i.raw) rows.push([num(nodes), `reference writer (plain POSTs, concurrency ${i.raw.concurrency})`, num(i.raw.points + (i.raw.rejected ?? 0)), `${num(i.raw.pointsPerSecond / 1000)}k`, (i.raw.wallMs / 1000).toFixed(2), '–', '–', num(i.raw.rejected ?? 0)]);
+      if (i.raw) rows.push(rawRow(nodes, `influxd alone (${bodies(i.raw)})`, i.raw));
+      for (const error of i.referenceErrors ?? []) note += ` ${num(nodes)} nodes, reference writer failed (${error.split('\n')[0]}).`;
     }
   }
   const version = groups.flatMap((g) => g.runs.map((r) => r.influx?.influxdVersion)).find((v) => v) ?? '';
@@ -197,9 +206,9 @@ export function p6Section(groups: Groups): string {
   return [
     '### P6 — InfluxDB export',
     '',
-    `The newest stored batch, exported through the InfluxDB sink exactly as \`--sink=<uri>\` creates it, to a local influxd${version ? ` ${version}` : ''} on 127.0.0.1 with its data in a temporary directory and its series limits lifted (\`max-series-per-database = 0\`, \`max-values-per-tag = 0\`: Heapster\'s schema makes one series per metric and entity, ~2.4 M at 1,000 nodes, and influxd\'s defaults of 1 M series and 100 k values per tag reject the rest); timed from \`export()\` (line encoding included) until the sink's buffer drained, after a small warm-up export that creates the database. Points/s = points influxd accepted ÷ wall time. Configurations: ${uris.size ? [...uris].map(([label, uri]) => `${label} = \`${uri}\``).join('; ') : 'defaults and tuned'} (the defaults write 5,000-line gzipped bodies one at a time and buffer at most 1,000,000 points). The reference writer POSTs the same lines, encoded beforehand, as plain 5,000-line bodies: influxd's own ceiling on this machine. min / **median** / max over exports. ${note}`,
+    `The newest stored batch, exported through the InfluxDB sink exactly as \`--sink=<uri>\` creates it, to a local influxd${version ? ` ${version}` : ''} on 127.0.0.1 with its data in a temporary directory and its series limits lifted (\`max-series-per-database = 0\`, \`max-values-per-tag = 0\`: Heapster\'s schema makes one series per metric and entity, ~2.4 M at 1,000 nodes, and influxd\'s defaults of 1 M series and 100 k values per tag reject the rest). First a reference writer writes the batch once, which creates its series (influxd\'s slowest write, so no configuration pays for it); then each configuration, each export timed from \`export()\` (line encoding included) until the sink's buffer drained, after a small warm-up export; then the reference writer again on the existing series: influxd's own ceiling on this machine, the same points encoded and compressed beforehand and POSTed at the same concurrency. Points/s = points influxd accepted ÷ wall time; "of influxd alone" = median ÷ that ceiling. Configurations: ${uris.size ? [...uris].map(([label, uri]) => `${label} = \`${uri}\``).join('; ') : 'defaults'}. Peak RSS = the Heapgraph process's high-water mark (VmHWM, reset before each export), with its rise over the RSS at \`export()\` in parentheses; the store holds the 15-minute window meanwhile. Loop delay = longest event-loop delay during the exports (\`monitorEventLoopDelay\`, 10 ms resolution). min / **median** / max over exports. ${note}`,
     '',
-    ...(rows.length ? [table(['nodes', 'configuration', 'points per batch', 'points/s (target ≥ 300k)', 'wall s per batch', 'encode ms', 'Heapgraph CPU s', 'dropped'], rows)] : []),
+    ...(rows.length ? [table(['nodes', 'configuration', 'points per batch', 'points/s (target ≥ 300k)', 'of influxd alone', 'wall s per batch', 'Heapgraph CPU s', 'peak RSS MiB (rise)', 'loop delay max ms', 'dropped'], rows)] : []),
   ].join('\n');
 }
 

@@ -23,6 +23,8 @@ export interface PhaseTime {
 export interface CycleMeasurement {
   index: number;
   windowEndMs: number;
+  /** Epoch ms when the cycle started, its scrape ended and its store write began and ended (to line up with client samples). */
+  atMs: { start: number; scrapeEnd: number; storeStart: number; end: number };
   total: PhaseTime;
   scrape: PhaseTime;
   /** Processors (the manager's own per-processor wall times are in `processorMs`). */
@@ -131,9 +133,11 @@ export function createCycleDriver(app: Heapgraph): CycleDriver {
     const failed = report.statuses.filter((s) => s.outcome !== 'ok').length;
     const memory = process.memoryUsage();
     const nsToMs = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+    const epoch = (t: number) => performance.timeOrigin + t;
     return {
       index,
       windowEndMs: window.endMs,
+      atMs: { start: epoch(wallStart), scrapeEnd: epoch(marks.scrapeEnd), storeStart: epoch(marks.storeStartWall), end: epoch(wallEnd) },
       total: { wallMs: wallEnd - wallStart, cpuMs: cpuEnd - cpuStart },
       scrape: scrapeTime,
       processors,

@@ -20,7 +20,7 @@ import { runHeapgraph } from '../../src/cli/heapgraph.js';
 import { createLogger } from '../../src/core/log.js';
 import { serveRpc } from '../rpc.js';
 import { createCycleDriver } from './cycles.js';
-import { measureInfluxExport, measureRawWrite } from './influx.js';
+import { measureInfluxExport, measureRawWrite, type RawWriteOptions } from './influx.js';
 import { startStockApollo } from './stockApollo.js';
 
 /** What the orchestrator passes in argv[3]. */
@@ -126,17 +126,23 @@ const rpc = serveRpc({
     for (const set of store.latestBatch()?.metricSets.values() ?? []) points += set.metricValues.size + set.labeledMetrics.length;
     return points;
   },
-  /** P6: each sink configuration in turn, then the reference writer. */
-  influx: async ({ configs, raw }: { configs: Array<{ label: string; sinkUri: string; runs: number }>; raw?: { baseUrl: string; db: string; concurrency: number } }) => {
+  /** P6: the reference writer on new series, each sink configuration in turn, then the reference writer again. */
+  influx: async ({ configs, firstWrite, raw }: { configs: Array<{ label: string; sinkUri: string; runs: number }>; firstWrite?: RawWriteOptions; raw?: RawWriteOptions }) => {
     const batch = store.latestBatch();
     if (!batch) throw new Error('no batch stored yet');
     const results = [];
     let shiftMs = 60_000;
+    // A reference write that fails (influxd overwhelmed on a busy machine) must not take the sink's figures with it.
+    const referenceErrors: string[] = [];
+    const reference = (options: RawWriteOptions | undefined, at: number, what: string) =>
+      options ? measureRawWrite(batch, options, at).catch((error: unknown) => void referenceErrors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`)) : undefined;
+    const first = await reference(firstWrite, shiftMs, 'first write');
+    shiftMs += 60_000;
     for (const config of configs) {
       results.push({ ...config, ...(await measureInfluxExport(batch, config.sinkUri, config.runs, shiftMs)) });
       shiftMs += (config.runs + 1) * 60_000;
     }
-    return { configs: results, raw: raw ? await measureRawWrite(batch, raw.baseUrl, raw.db, raw.concurrency, shiftMs) : undefined };
+    return { configs: results, firstWrite: first ?? undefined, raw: (await reference(raw, shiftMs, 'influxd alone')) ?? undefined, referenceErrors };
   },
   stop: async () => {
     await stock.stop();

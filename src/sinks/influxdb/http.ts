@@ -1,13 +1,16 @@
 /**
- * HTTP to InfluxDB through @influxdata/influxdb-client's Node transport (gzip, timeouts, abort
- * signals, TLS options): line-protocol writes to the v1 `/write` or the v2 `/api/v2/write`
- * endpoint, and InfluxQL to `/query` (v1; also served by InfluxDB 1.8+, 2.x and 3.x for v2
- * targets). Every failure becomes an {@link InfluxError}.
+ * HTTP to InfluxDB: line-protocol writes to the v1 `/write` or the v2 `/api/v2/write` endpoint,
+ * and InfluxQL to `/query` (v1; also served by InfluxDB 1.8+, 2.x and 3.x for v2 targets). Every
+ * failure becomes an {@link InfluxError}.
+ *
+ * Queries go through @influxdata/influxdb-client's Node transport. Writes are plain
+ * `http.request`s on the same keep-alive agent: the sink hands over chunks already gzipped
+ * (chunkCodec.ts), and the transport only takes string bodies, which it would copy and gzip again.
  *
  * @module
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { AbortError, HttpError, InfluxDB, RequestTimedOutError } from '@influxdata/influxdb-client';
 import { InfluxError } from './errors.js';
 import type { InfluxSinkSpec } from './options.js';
@@ -37,8 +40,8 @@ export interface InfluxHttpOptions {
 
 /** Requests against one InfluxDB target. */
 export interface InfluxHttp {
-  /** POSTs newline-separated line protocol, gzipped, nanosecond precision. */
-  write(body: string, signal?: AbortSignal): Promise<void>;
+  /** POSTs newline-separated line protocol, already gzipped, nanosecond precision. */
+  write(gzipped: Uint8Array, signal?: AbortSignal): Promise<void>;
   /**
    * Runs InfluxQL (several statements joined by `;` are answered by position). `withDb` adds the
    * target database (for v2 the bucket, `db/rp` split into `db` and `rp`). Timestamps come back
@@ -130,9 +133,60 @@ export function createInfluxHttp(spec: InfluxSinkSpec, { requestTimeoutMs = 10_0
     }
   }
 
+  const writeUrl = new URL(writePath, spec.baseUrl);
+  const writeHeaders = {
+    ...auth,
+    ...(target.api === 'v2' ? { authorization: `Token ${target.token}` } : {}),
+    'user-agent': userAgent,
+    accept: 'application/json',
+    'content-type': 'text/plain; charset=utf-8',
+    'content-encoding': 'gzip',
+  };
+
+  /** The error of a non-2xx answer, with InfluxDB's message, as {@link toInfluxError} words it. */
+  async function statusError(response: IncomingMessage): Promise<InfluxError> {
+    let text = '';
+    for await (const piece of response) {
+      if (text.length < 4_096) text += String(piece);
+    }
+    let message = text.trim() || (response.headers['x-influxdb-error'] as string | undefined) || response.statusMessage || '';
+    try {
+      const json = JSON.parse(text) as { error?: unknown; message?: unknown };
+      if (typeof json.error === 'string') message = json.error;
+      else if (typeof json.message === 'string') message = json.message;
+    } catch {
+      // not JSON: the text itself is the message
+    }
+    const status = response.statusCode ?? 0;
+    return new InfluxError('http_status', `write: InfluxDB answered ${status}: ${message}`, { status });
+  }
+
+  function post(gzipped: Uint8Array, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const request = (https ? httpsRequest : httpRequest)(writeUrl, { method: 'POST', agent, headers: { ...writeHeaders, 'content-length': gzipped.byteLength }, signal }, (response) => {
+        if (response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
+          response.resume();
+          response.once('end', resolve);
+          response.once('error', reject);
+          return;
+        }
+        statusError(response).then(reject, reject);
+      });
+      request.once('error', reject);
+      request.end(gzipped);
+    });
+  }
+
   return {
-    async write(body, signal) {
-      await send('write', writePath, body, { 'content-type': 'text/plain; charset=utf-8' }, true, signal);
+    async write(gzipped, signal) {
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
+      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      try {
+        await post(gzipped, combined);
+      } catch (error) {
+        if (timeout.aborted && !signal?.aborted) throw new InfluxError('connection', `write: no answer within ${requestTimeoutMs} ms`, {}, { cause: error });
+        throw toInfluxError(error, 'write', signal);
+      }
     },
 
     async query(statements, signal, withDb = false) {

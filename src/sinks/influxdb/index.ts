@@ -7,7 +7,7 @@
  * @module
  */
 export { InfluxError, type InfluxErrorCode } from './errors.js';
-export { parseInfluxSinkUri, influxDefaults, influxOptionNames, maxBatchLines, type InfluxSinkSpec, type InfluxTarget } from './options.js';
+export { parseInfluxSinkUri, influxDefaults, influxOptionNames, maxBatchLines, minAutoBufferPoints, type InfluxSinkSpec, type InfluxTarget } from './options.js';
 export { createInfluxSink, isRetryableWriteError, type InfluxSink, type InfluxSinkOptions } from './sink.js';
 export { createInfluxMetrics, type InfluxMetrics } from './metrics.js';
 export { createInfluxHistory, type InfluxHistoryOptions } from './history.js';

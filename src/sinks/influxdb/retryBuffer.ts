@@ -1,13 +1,18 @@
 /**
- * The bounded buffer between the InfluxDB sink and InfluxDB. `add` only appends (the pipeline
- * never waits for InfluxDB); points leave in chunks of at most `chunkLines` lines, at most
- * `concurrency` requests at a time, oldest first. A chunk whose request fails goes back to the
- * front and is retried after an exponential backoff, so nothing is lost while the buffer holds.
- * When more than `capacityPoints` points wait, the OLDEST are dropped and reported. Points in
- * flight do not count (they cannot be dropped, and at most `concurrency × chunkLines` are in
+ * The bounded buffer between the InfluxDB sink and InfluxDB. It holds encoded chunks (the sink
+ * adds each chunk of at most `batchLines` lines, gzipped: ~13 bytes per point, see
+ * chunkCodec.ts) and sends them oldest first, at most `concurrency` requests at a time; `add`
+ * never waits. A chunk whose request fails goes back to the front and is retried after an
+ * exponential backoff, so nothing is lost while the buffer holds.
+ *
+ * When more than `capacityPoints` points wait, the OLDEST are dropped and reported: whole chunks,
+ * and from the oldest remaining chunk its first lines — counted at once, cut out of the bytes
+ * only when that chunk is sent (`send` gets `skipLines`), so an overflow costs no decompression
+ * on the spot. When the waiting chunks' bytes pass `capacityBytes`, the oldest whole chunks go.
+ * Points in flight do not count (they cannot be dropped, and at most `concurrency` chunks are in
  * flight); a chunk whose request fails waits again, oldest of all, so the points kept are always
- * the newest `capacityPoints`. A chunk InfluxDB refuses for good (a 400 — bad line
- * protocol, a field type conflict) is dropped and reported instead of blocking the queue forever.
+ * the newest. A chunk InfluxDB refuses for good (a 400 — bad line protocol, a field type
+ * conflict) is dropped and reported instead of blocking the queue forever.
  *
  * Heapster had no buffer: a failed write lost its points (quirk 11).
  *
@@ -46,16 +51,17 @@ export interface RetryBufferEvents {
 /** Options of {@link createRetryBuffer}. */
 export interface RetryBufferOptions {
   /**
-   * Sends one chunk: `lines` lines joined by `\n`. Rejects on failure; resolves with the number
-   * of lines the server refused while keeping the rest (a partial write), if any.
+   * Sends one chunk: `body` as added, of `lines` lines, less its first `skipLines` (dropped by
+   * an overflow). Rejects on failure; resolves with the number of lines the server refused
+   * while keeping the rest (a partial write), if any.
    */
-  send(body: string, lines: number, signal: AbortSignal): Promise<number | void>;
+  send(body: Uint8Array, lines: number, skipLines: number, signal: AbortSignal): Promise<number | void>;
   /** Whether a failed chunk should be retried (else it is dropped as `rejected`). */
   isRetryable(error: unknown): boolean;
-  /** Points waiting at most (points in flight come on top). */
+  /** Points waiting at most (points in flight come on top); {@link RetryBuffer.capacityPoints} changes it later. */
   capacityPoints: number;
-  /** Lines per request at most. */
-  chunkLines: number;
+  /** Bytes of waiting chunks at most. @default Infinity */
+  capacityBytes?: number;
   /** Requests in flight at most. */
   concurrency: number;
   /** Delay before the first retry; doubles with every consecutive failure. @default 1_000 */
@@ -73,10 +79,14 @@ export interface RetryBufferOptions {
 
 /** The buffer. */
 export interface RetryBuffer {
-  /** Appends lines (one point each); never waits. Ignored (and reported dropped) after close. */
-  add(lines: readonly string[]): void;
+  /** Appends one chunk of `lines` points; never waits. Ignored (and reported dropped) after close. */
+  add(body: Uint8Array, lines: number): void;
+  /** Points waiting at most; lowering it drops the oldest at once. */
+  capacityPoints: number;
   /** Points waiting or in flight. */
   readonly bufferedPoints: number;
+  /** Bytes of the chunks waiting or in flight. */
+  readonly bufferedBytes: number;
   /** Resolves true once everything buffered is written (or dropped), false if `signal` aborts first. */
   drain(signal: AbortSignal): Promise<boolean>;
   /**
@@ -87,29 +97,29 @@ export interface RetryBuffer {
 }
 
 interface Chunk {
-  /** Lines joined by `\n`, oldest first. */
-  body: string;
+  body: Uint8Array;
+  /** Lines in `body`. */
   lines: number;
+  /** Leading lines of `body` dropped by an overflow (not sent). */
+  skip: number;
   /** Age order: a chunk that failed goes back before every younger one. */
   seq: number;
 }
 
-/** Index just after the `count`-th newline of `body`. */
-function afterLines(body: string, count: number): number {
-  let at = -1;
-  for (let i = 0; i < count; i++) at = body.indexOf('\n', at + 1);
-  return at + 1;
-}
+const held = (chunk: Chunk) => chunk.lines - chunk.skip;
 
 /** Creates a buffer. */
 export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
-  const { send, isRetryable, capacityPoints, chunkLines, concurrency, retryInitialMs = 1_000, retryMaxMs = 30_000, retryJitter = 0.2, random = Math.random, timers = systemTimers } = options;
+  const { send, isRetryable, concurrency, capacityBytes = Infinity, retryInitialMs = 1_000, retryMaxMs = 30_000, retryJitter = 0.2, random = Math.random, timers = systemTimers } = options;
   const events = options.events ?? {};
+  let capacityPoints = options.capacityPoints;
   const queue: Chunk[] = [];
   const controller = new AbortController();
   const idleWaiters = new Set<() => void>();
   let queuedPoints = 0;
+  let queuedBytes = 0;
   let inFlightPoints = 0;
+  let inFlightBytes = 0;
   let inFlight = 0;
   let nextSeq = 0;
   let failures = 0;
@@ -119,18 +129,15 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
   const reportBuffered = () => events.buffered?.(queuedPoints + inFlightPoints);
 
   function enforceCapacity(): void {
-    let excess = queuedPoints - capacityPoints;
     let dropped = 0;
-    while (excess > 0 && queue.length > 0) {
+    while (queue.length > 0 && (queuedPoints > capacityPoints || queuedBytes > capacityBytes)) {
       const oldest = queue[0]!;
-      const n = Math.min(oldest.lines, excess);
-      if (n === oldest.lines) queue.shift();
-      else {
-        oldest.body = oldest.body.slice(afterLines(oldest.body, n));
-        oldest.lines -= n;
-      }
+      const n = queuedBytes > capacityBytes ? held(oldest) : Math.min(held(oldest), queuedPoints - capacityPoints);
+      if (n === held(oldest)) {
+        queue.shift();
+        queuedBytes -= oldest.body.byteLength;
+      } else oldest.skip += n;
       queuedPoints -= n;
-      excess -= n;
       dropped += n;
     }
     if (dropped > 0) events.dropped?.(dropped, 'overflow');
@@ -140,7 +147,8 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
     let at = 0;
     while (at < queue.length && queue[at]!.seq < chunk.seq) at++;
     queue.splice(at, 0, chunk);
-    queuedPoints += chunk.lines;
+    queuedPoints += held(chunk);
+    queuedBytes += chunk.body.byteLength;
   }
 
   function retryDelay(): number {
@@ -153,32 +161,34 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
   }
 
   async function attempt(chunk: Chunk): Promise<void> {
+    const points = held(chunk);
     let error: unknown;
     let ok = false;
     let refused = 0;
     try {
-      refused = Math.min(chunk.lines, (await send(chunk.body, chunk.lines, controller.signal)) ?? 0);
+      refused = Math.min(points, (await send(chunk.body, chunk.lines, chunk.skip, controller.signal)) ?? 0);
       ok = true;
     } catch (caught) {
       error = caught;
     }
     inFlight--;
-    inFlightPoints -= chunk.lines;
+    inFlightPoints -= points;
+    inFlightBytes -= chunk.body.byteLength;
     if (ok) {
       failures = 0;
-      if (chunk.lines > refused) events.written?.(chunk.lines - refused);
+      if (points > refused) events.written?.(points - refused);
       if (refused > 0) events.dropped?.(refused, 'rejected');
     } else if (closed) {
-      events.dropped?.(chunk.lines, 'shutdown');
+      events.dropped?.(points, 'shutdown');
     } else if (!isRetryable(error)) {
-      events.failed?.(error, chunk.lines, undefined);
-      events.dropped?.(chunk.lines, 'rejected');
+      events.failed?.(error, points, undefined);
+      events.dropped?.(points, 'rejected');
     } else {
       failures++;
       requeue(chunk);
       enforceCapacity();
       const delay = retryDelay();
-      events.failed?.(error, chunk.lines, delay);
+      events.failed?.(error, points, delay);
       if (retryTimer === undefined) {
         retryTimer = timers.setTimeout(() => {
           retryTimer = undefined;
@@ -194,37 +204,41 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
   function pump(): void {
     while (!closed && retryTimer === undefined && inFlight < concurrency && queue.length > 0) {
       const chunk = queue.shift()!;
-      queuedPoints -= chunk.lines;
-      inFlightPoints += chunk.lines;
+      queuedPoints -= held(chunk);
+      queuedBytes -= chunk.body.byteLength;
+      inFlightPoints += held(chunk);
+      inFlightBytes += chunk.body.byteLength;
       inFlight++;
       void attempt(chunk);
     }
   }
 
   return {
-    add(lines) {
-      if (lines.length === 0) return;
+    add(body, lines) {
+      if (lines <= 0) return;
       if (closed) {
-        events.dropped?.(lines.length, 'shutdown');
+        events.dropped?.(lines, 'shutdown');
         return;
       }
-      let from = 0;
-      const tail = queue[queue.length - 1];
-      if (tail && tail.lines < chunkLines) {
-        const n = Math.min(chunkLines - tail.lines, lines.length);
-        tail.body += `\n${lines.slice(0, n).join('\n')}`;
-        tail.lines += n;
-        from = n;
-      }
-      while (from < lines.length) {
-        const n = Math.min(chunkLines, lines.length - from);
-        queue.push({ body: lines.slice(from, from + n).join('\n'), lines: n, seq: nextSeq++ });
-        from += n;
-      }
-      queuedPoints += lines.length;
+      queue.push({ body, lines, skip: 0, seq: nextSeq++ });
+      queuedPoints += lines;
+      queuedBytes += body.byteLength;
       enforceCapacity();
       reportBuffered();
       pump();
+    },
+
+    get capacityPoints() {
+      return capacityPoints;
+    },
+    set capacityPoints(points) {
+      capacityPoints = points;
+      enforceCapacity();
+      reportBuffered();
+    },
+
+    get bufferedBytes() {
+      return queuedBytes + inFlightBytes;
     },
 
     get bufferedPoints() {
@@ -264,6 +278,7 @@ export function createRetryBuffer(options: RetryBufferOptions): RetryBuffer {
       if (queuedPoints > 0) events.dropped?.(queuedPoints, 'shutdown');
       queue.length = 0;
       queuedPoints = 0;
+      queuedBytes = 0;
       reportBuffered();
       settle();
       return settled;

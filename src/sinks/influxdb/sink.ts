@@ -1,7 +1,9 @@
 /**
- * The `influxdb` sink: every batch becomes line protocol (lineProtocol.ts) and goes into the
- * retry buffer (retryBuffer.ts), which writes it to InfluxDB in the background — `export`
- * returns as soon as the lines are queued, so a slow or dead InfluxDB never slows the pipeline.
+ * The `influxdb` sink: every batch streams into the retry buffer as gzipped chunks of
+ * `batchLines` lines (chunkStream.ts, lineProtocol.ts, chunkCodec.ts), and the retry buffer
+ * (retryBuffer.ts) writes them to InfluxDB in the background, `concurrency` at a time. `export`
+ * only waits for the previous batch to be streamed, so a slow or dead InfluxDB never slows the
+ * pipeline, and no batch ever exists as one block of text.
  * v1 targets get their database and `default` retention policy on first use and again after
  * a write reports `database not found` or the connection was lost (database.ts).
  *
@@ -9,12 +11,14 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Sink } from '../types.js';
+import { compressChunk, dropLeadingLines } from './chunkCodec.js';
+import { createChunkStream } from './chunkStream.js';
 import { ensureDatabase } from './database.js';
 import { InfluxError } from './errors.js';
 import { createInfluxHttp, type InfluxHttp } from './http.js';
 import { createLineEncoder } from './lineProtocol.js';
 import type { InfluxMetrics } from './metrics.js';
-import type { InfluxSinkSpec } from './options.js';
+import { minAutoBufferPoints, type InfluxSinkSpec } from './options.js';
 import { createRetryBuffer, type Timers } from './retryBuffer.js';
 
 /** Options of {@link createInfluxSink}. */
@@ -39,14 +43,34 @@ export interface InfluxSinkOptions {
   clock?: () => number;
   /** @internal Replaces the HTTP layer (tests of failure handling). */
   http?: InfluxHttp;
+  /** @internal The least an automatic buffer holds (tests of the automatic size with small batches). @default minAutoBufferPoints */
+  minAutoBufferPoints?: number;
 }
 
 /** The sink, plus what tests and `/metrics` look at. */
 export interface InfluxSink extends Sink {
-  /** Points waiting for InfluxDB or in flight. */
+  /** Points not written yet: being encoded, waiting, or in flight. */
   readonly bufferedPoints: number;
-  /** Resolves true once every buffered point is written (or dropped), false if `signal` aborts first. */
+  /** Bytes of the compressed chunks waiting or in flight. */
+  readonly bufferedBytes: number;
+  /** Points the retry buffer holds at most now (`bufferPoints`, or the automatic size). */
+  readonly capacityPoints: number;
+  /** Resolves true once every exported point is written (or dropped), false if `signal` aborts first. */
   drain(signal: AbortSignal): Promise<boolean>;
+}
+
+/** Resolves true when `work` settles, false when `signal` aborts first. */
+function settledBefore(work: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const onAbort = () => resolve(false);
+    const onSettled = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(onSettled, onSettled);
+  });
 }
 
 /** HTTP statuses worth retrying: server trouble, throttling, and the ones an operator fixes without restarting Heapgraph (missing database or bucket, credentials not yet granted). */
@@ -70,7 +94,7 @@ function partialWriteDropped(error: unknown): number | undefined {
 
 /** Creates the sink for `spec`. Nothing connects until the first batch arrives. */
 export function createInfluxSink(spec: InfluxSinkSpec, options: InfluxSinkOptions): InfluxSink {
-  const { metrics, logger = pino({ level: 'silent' }), dropLogIntervalMs = 60_000, clock = Date.now, requestTimeoutMs } = options;
+  const { metrics, logger = pino({ level: 'silent' }), dropLogIntervalMs = 60_000, clock = Date.now, requestTimeoutMs, minAutoBufferPoints: autoFloor = minAutoBufferPoints } = options;
   const http = options.http ?? createInfluxHttp(spec, requestTimeoutMs === undefined ? {} : { requestTimeoutMs });
   const { target } = spec;
   const label = { target: `${spec.baseUrl}/${target.api === 'v1' ? target.db : target.bucket}` };
@@ -99,10 +123,10 @@ export function createInfluxSink(spec: InfluxSinkSpec, options: InfluxSinkOption
     return databaseReady;
   }
 
-  async function send(body: string, _lines: number, signal: AbortSignal): Promise<number> {
+  async function send(body: Uint8Array, _lines: number, skipLines: number, signal: AbortSignal): Promise<number> {
     try {
       await ensureReady(signal);
-      await http.write(body, signal);
+      await http.write(skipLines > 0 ? await dropLeadingLines(body, skipLines) : body, signal);
       return 0;
     } catch (error) {
       const dropped = partialWriteDropped(error);
@@ -116,11 +140,31 @@ export function createInfluxSink(spec: InfluxSinkSpec, options: InfluxSinkOption
     }
   }
 
+  function countDropped(points: number, reason: 'overflow' | 'rejected' | 'shutdown' | 'unencodable'): void {
+    metrics.pointsDropped.inc({ ...label, reason }, points);
+    if (reason === 'unencodable') return;
+    if (reason !== 'overflow') {
+      log.warn({ points, reason }, 'InfluxDB points dropped');
+      return;
+    }
+    overflowSinceLog += points;
+    if (clock() - lastDropLogMs >= dropLogIntervalMs) {
+      log.warn({ points: overflowSinceLog, capacity: buffer.capacityPoints, capacityMiB: spec.bufferMiB }, 'InfluxDB retry buffer full; oldest points dropped');
+      overflowSinceLog = 0;
+      lastDropLogMs = clock();
+    }
+  }
+
+  const reportBuffered = () => {
+    metrics.bufferedPoints.set(label, buffer.bufferedPoints + stream.pendingPoints);
+    metrics.bufferedBytes.set(label, buffer.bufferedBytes);
+  };
+
   const buffer = createRetryBuffer({
     send,
     isRetryable: isRetryableWriteError,
-    capacityPoints: spec.bufferPoints,
-    chunkLines: spec.batchLines,
+    capacityPoints: spec.bufferPoints === 'auto' ? autoFloor : spec.bufferPoints,
+    capacityBytes: spec.bufferMiB * 2 ** 20,
     concurrency: spec.concurrency,
     ...(options.retryInitialMs !== undefined ? { retryInitialMs: options.retryInitialMs } : {}),
     ...(options.retryMaxMs !== undefined ? { retryMaxMs: options.retryMaxMs } : {}),
@@ -132,19 +176,7 @@ export function createInfluxSink(spec: InfluxSinkSpec, options: InfluxSinkOption
         if (failing) log.info({ buffered: buffer.bufferedPoints }, 'InfluxDB writes succeed again');
         failing = false;
       },
-      dropped(points, reason) {
-        metrics.pointsDropped.inc({ ...label, reason }, points);
-        if (reason !== 'overflow') {
-          log.warn({ points, reason }, 'InfluxDB points dropped');
-          return;
-        }
-        overflowSinceLog += points;
-        if (clock() - lastDropLogMs >= dropLogIntervalMs) {
-          log.warn({ points: overflowSinceLog, capacity: spec.bufferPoints }, 'InfluxDB retry buffer full; oldest points dropped');
-          overflowSinceLog = 0;
-          lastDropLogMs = clock();
-        }
-      },
+      dropped: countDropped,
       failed(error, points, retryInMs) {
         metrics.writeErrors.inc({ ...label, code: error instanceof InfluxError ? error.code : 'unknown' });
         if (retryInMs === undefined) log.warn({ err: error, points }, 'InfluxDB refused a write; its points are dropped');
@@ -152,27 +184,52 @@ export function createInfluxSink(spec: InfluxSinkSpec, options: InfluxSinkOption
         else log.debug({ err: error, points, retryInMs }, 'InfluxDB write failed again');
         if (retryInMs !== undefined) failing = true;
       },
-      buffered(points) {
-        metrics.bufferedPoints.set(label, points);
-      },
+      buffered: () => reportBuffered(),
     },
   });
 
+  const stream = createChunkStream({ encoder, batchLines: spec.batchLines, compress: (body) => compressChunk(body), put: (body, lines) => buffer.add(body, lines), dropped: countDropped });
+
+  async function drain(signal: AbortSignal): Promise<boolean> {
+    for (let busy = stream.busy; busy; busy = stream.busy) {
+      if (!(await settledBefore(busy, signal))) return false;
+    }
+    return buffer.drain(signal);
+  }
+
   return {
     name: 'InfluxDB Sink',
-    async export(batch) {
-      const { lines, skipped } = encoder.encode(batch);
-      if (skipped > 0) metrics.pointsDropped.inc({ ...label, reason: 'unencodable' }, skipped);
-      buffer.add(lines);
+    async export(batch, signal) {
+      const points = encoder.countPoints(batch);
+      // One batch streams at a time; the sink manager holds the next one meanwhile (and drops it
+      // when a newer one comes), so a sink that cannot keep up never piles batches up in memory.
+      for (let previous = stream.busy; previous; previous = stream.busy) {
+        if (await settledBefore(previous, signal)) continue;
+        countDropped(points, 'overflow');
+        throw signal.reason instanceof Error ? signal.reason : new InfluxError('aborted', 'export: the previous batch was still being encoded');
+      }
+      // Room for the two newest batches: the one written and the one after it (docs/influxdb.md).
+      if (spec.bufferPoints === 'auto') buffer.capacityPoints = Math.max(autoFloor, 2 * points);
+      stream.start(batch, points).catch((error: unknown) => log.error({ err: error }, 'could not encode a batch for InfluxDB'));
+      reportBuffered();
     },
     async stop(signal) {
+      await drain(signal);
+      await stream.stop();
       await buffer.drain(signal);
       await buffer.close();
+      reportBuffered();
       http.close();
     },
     get bufferedPoints() {
-      return buffer.bufferedPoints;
+      return buffer.bufferedPoints + stream.pendingPoints;
     },
-    drain: (signal) => buffer.drain(signal),
+    get bufferedBytes() {
+      return buffer.bufferedBytes;
+    },
+    get capacityPoints() {
+      return buffer.capacityPoints;
+    },
+    drain,
   };
 }

@@ -11,7 +11,7 @@ import { parseInfluxSinkUri } from '../../../src/sinks/influxdb/options.js';
 import { createInfluxSink } from '../../../src/sinks/influxdb/sink.js';
 import { influxdPath, requireInfluxdUnderCi, startInfluxd, withInfluxd, type Influxd } from '../../helpers/influxd.js';
 import { expectedPoints, metricValue, readAll, writeThroughSink } from './influxdRead.js';
-import { simBatches } from './simBatches.js';
+import { simBatches, valuesOf } from './simBatches.js';
 
 requireInfluxdUnderCi();
 
@@ -147,6 +147,26 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB sink against influxd 1.x
     const labelValues = (label: string) => [...new Set([...batches[0]!.metricSets.values()].filter((s) => s.metricValues.has('uptime') && s.labels[label]).map((s) => s.labels[label]!))].sort();
     expect(await values('SHOW TAG VALUES FROM "uptime" WITH KEY = "nodename"')).toEqual(labelValues('nodename'));
     expect(await values('SHOW TAG VALUES FROM "uptime" WITH KEY = "namespace_name"')).toEqual(labelValues('namespace_name'));
+  });
+
+  it('sizes the automatic buffer to two batches and exports a batch larger than its floor completely', async () => {
+    const [big] = simBatches({ nodes: 6, podsPerNode: 10, startMs: t0 + 10 * stepMs, count: 1 });
+    const points = valuesOf([big!]).length;
+    const floor = 1_000;
+    expect(points).toBeGreaterThan(2 * floor);
+    const registry = new Registry();
+    // One request at a time in chunks of 200: most of the batch waits in the buffer while it is written.
+    const sink = createInfluxSink(parseInfluxSinkUri(`influxdb:${influxd.url}?db=bigbatch&batchLines=200&concurrency=1`), { metrics: createInfluxMetrics(registry), minAutoBufferPoints: floor });
+    expect(sink.capacityPoints).toBe(floor);
+    await sink.export(big!, new AbortController().signal);
+    expect(sink.capacityPoints).toBe(2 * points);
+    expect(await sink.drain(AbortSignal.timeout(20_000))).toBe(true);
+    await sink.stop(AbortSignal.timeout(5_000));
+    const counts = await influxd.query('SELECT COUNT("value") FROM /.*/', 'bigbatch');
+    const stored = counts.results[0].series.reduce((sum: number, series: any) => sum + series.values[0][1], 0);
+    expect(stored).toBe(points);
+    expect(await metricValue(registry, 'heapgraph_influxdb_points_written_total')).toBe(points);
+    expect(await metricValue(registry, 'heapgraph_influxdb_points_dropped_total')).toBe(0);
   });
 
   it('creates the database again when it was dropped while the sink was writing', async () => {

@@ -86,6 +86,9 @@ describe('createLineEncoder', () => {
       .encode(batchOf({ n: set }))
       .lines.map((line) => line.slice(0, line.indexOf(',')));
     expect(measurements.sort()).toEqual([...rateMetricsMapping.values(), 'disk/io_read_bytes_rate'].sort());
+    // The points a batch makes (what the sink sizes its buffer by) leave the skipped counters out too.
+    expect(createLineEncoder({ disableCounterMetrics: true }).countPoints(batchOf({ n: set }))).toBe(measurements.length);
+    expect(createLineEncoder().countPoints(batchOf({ n: set }))).toBe(2 * rateMetricsMapping.size + 2);
   });
 
   it('escapes commas, spaces and equals signs in names and tags', () => {
@@ -110,6 +113,26 @@ describe('createLineEncoder', () => {
     const { lines, skipped } = createLineEncoder().encode(batchOf({ n: set, broken, trailing }));
     expect(lines).toEqual(['ok,cluster_name=default,nodename=n1,type=node value=1i 1473847260000000000']);
     expect(skipped).toBe(6);
+  });
+
+  it('encodes chunks of at most maxLines lines as UTF-8, however long a line is', () => {
+    const wide = 'é'.repeat(400_000); // 800 KB of UTF-8: the chunk outgrows its first buffer
+    const sets: Record<string, MetricSet> = {};
+    for (let i = 0; i < 7; i++) sets[`c${i}`] = webContainer({ pod_name: `web-${i}`, ...(i === 3 ? { app: wide } : { app: 'café' }) });
+    const encoder = createLineEncoder();
+    const chunked = encoder.chunks(batchOf(sets), 3);
+    // A body is reused two chunks later, so each is read as it comes.
+    const chunks: Array<{ text: string; bytes: number; lines: number }> = [];
+    for (const { body, lines } of chunked) chunks.push({ text: body.toString('utf8'), bytes: body.byteLength, lines });
+    expect(chunks.map((c) => c.lines)).toEqual([3, 3, 1]);
+    const decoded = chunks.flatMap((c) => c.text.split('\n'));
+    expect(decoded).toHaveLength(7);
+    expect(decoded[3]).toContain(`app=${wide},`);
+    expect(decoded[0]).toContain('app=café,');
+    expect(decoded).toEqual(encoder.encode(batchOf(sets)).lines);
+    expect(chunks.reduce((sum, c) => sum + c.bytes, 0)).toBe(Buffer.byteLength(decoded.join('\n')) - 2); // two chunk boundaries, no newline there
+    expect(chunked.encoded).toBe(7);
+    expect(encoder.countPoints(batchOf(sets))).toBe(7);
   });
 
   it('writes millisecond timestamps as nanoseconds, fractions included', () => {

@@ -14,8 +14,9 @@ function defaults(uri: string): InfluxSinkSpec {
     clusterName: 'default',
     disableCounterMetrics: false,
     insecureSsl: false,
-    concurrency: 1,
-    bufferPoints: 1_000_000,
+    concurrency: 4,
+    bufferPoints: 'auto',
+    bufferMiB: 512,
     batchLines: 5_000,
   };
 }
@@ -38,7 +39,7 @@ function errorOf(uri: string): InfluxError {
 }
 
 describe('parseInfluxSinkUri', () => {
-  it("gives Heapster's defaults for a bare host", () => {
+  it("gives Heapster's defaults for a bare host, and Heapgraph's for the write path", () => {
     expect(parseInfluxSinkUri(base)).toEqual(defaults(base));
   });
 
@@ -55,9 +56,11 @@ describe('parseInfluxSinkUri', () => {
     ['an empty cluster_name (the tag is then dropped)', '?cluster_name=', (s) => (s.clusterName = '')],
     ['insecuressl=1', '?insecuressl=1', (s) => (s.insecureSsl = true)],
     ['disable_counter_metrics=True', '?disable_counter_metrics=True', (s) => (s.disableCounterMetrics = true)],
-    ['concurrency=4', '?concurrency=4', (s) => (s.concurrency = 4)],
+    ["concurrency=1, Heapster's default", '?concurrency=1', (s) => (s.concurrency = 1)],
     ['secure=true switches to https, whatever the scheme', '?secure=true', (s) => (s.baseUrl = 'https://127.0.0.1:8086')],
     ['bufferPoints', '?bufferPoints=20000', (s) => (s.bufferPoints = 20_000)],
+    ['bufferPoints=auto', '?bufferPoints=auto', (s) => (s.bufferPoints = 'auto')],
+    ['bufferMiB', '?bufferMiB=64', (s) => (s.bufferMiB = 64)],
     ['batchLines', '?batchLines=1000', (s) => (s.batchLines = 1_000)],
     ['the first of repeated values, as Go url.Query', '?db=first&db=second', v1({ db: 'first' })],
   ])('reads %s (defaults + one override)', (_name, query, change) => {
@@ -99,7 +102,7 @@ describe('parseInfluxSinkUri', () => {
     ['?retention=7d%3B DROP DATABASE k8s', 'retention', '`retention` flag must be INF, 0 or an InfluxQL duration of at least 1h such as 7d or 168h, received "7d; DROP DATABASE k8s"'],
     ['?retention=', 'retention', '`retention` flag must be INF, 0 or an InfluxQL duration of at least 1h such as 7d or 168h, received ""'],
     ['?db=', 'db', '`db` flag must not be empty'],
-    ['?dbname=k8s', 'dbname', 'unknown option `dbname` in influxdb sink URI (known: user, pw, db, retention, secure, insecuressl, withfields, cluster_name, disable_counter_metrics, concurrency, api, org, bucket, token, bufferPoints, batchLines)'],
+    ['?dbname=k8s', 'dbname', 'unknown option `dbname` in influxdb sink URI (known: user, pw, db, retention, secure, insecuressl, withfields, cluster_name, disable_counter_metrics, concurrency, api, org, bucket, token, bufferPoints, bufferMiB, batchLines)'],
     ['?api=v3', 'api', '`api` flag can only be v1 or v2, received "v3"'],
     ['?api=v2&org=a&bucket=b', 'token', '`token` flag is required with api=v2'],
     ['?api=v2&bucket=b&token=t', 'org', '`org` flag is required with api=v2'],
@@ -107,7 +110,9 @@ describe('parseInfluxSinkUri', () => {
     ['?token=t', 'token', '`token` flag applies only to api=v2'],
     ['?batchLines=5001', 'batchLines', '`batchLines` flag must be between 1 and 5000, received 5001'],
     ['?batchLines=0', 'batchLines', '`batchLines` flag must be between 1 and 5000, received 0'],
-    ['?bufferPoints=100', 'bufferPoints', '`bufferPoints` flag must be at least batchLines (5000), received 100'],
+    ['?bufferPoints=100', 'bufferPoints', '`bufferPoints` flag must be auto or at least batchLines (5000), received 100'],
+    ['?bufferPoints=lots', 'bufferPoints', 'failed to parse `bufferPoints` flag - strconv.Atoi: parsing "lots": invalid syntax'],
+    ['?bufferMiB=0', 'bufferMiB', '`bufferMiB` flag must be at least 1, received 0'],
   ])('refuses %s naming `%s`', (query, option, message) => {
     const error = errorOf(`${base}${query}`);
     expect(error.code).toBe('invalid_option');

@@ -36,6 +36,8 @@ interface Call {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `m v=${from + i}i`);
+/** A chunk as the sink adds it (here uncompressed: the buffer never looks inside a body). */
+const chunk = (from: number, to: number): [Uint8Array, number] => [Buffer.from(lines(from, to).join('\n')), to - from];
 
 function harness(options: Partial<RetryBufferOptions> = {}) {
   const calls: Call[] = [];
@@ -45,10 +47,11 @@ function harness(options: Partial<RetryBufferOptions> = {}) {
   const buffered: number[] = [];
   const clock = fakeTimers();
   const buffer = createRetryBuffer({
-    send: (body, n, signal) =>
+    send: (body, n, skip, signal) =>
       new Promise<number | void>((resolve, reject) => {
-        const chunk = body.split('\n');
-        expect(chunk).toHaveLength(n);
+        const all = Buffer.from(body).toString('utf8').split('\n');
+        expect(all).toHaveLength(n);
+        const chunk = all.slice(skip);
         calls.push({
           lines: chunk,
           signal,
@@ -61,7 +64,6 @@ function harness(options: Partial<RetryBufferOptions> = {}) {
       }),
     isRetryable: (error) => (error as Error).message !== 'refused',
     capacityPoints: 100,
-    chunkLines: 10,
     concurrency: 1,
     retryInitialMs: 100,
     retryMaxMs: 1_000,
@@ -86,9 +88,11 @@ function harness(options: Partial<RetryBufferOptions> = {}) {
 }
 
 describe('createRetryBuffer', () => {
-  it('sends chunks of at most chunkLines lines, oldest first, with at most `concurrency` requests in flight', async () => {
+  it('sends chunks oldest first, with at most `concurrency` requests in flight', async () => {
     const h = harness({ concurrency: 2 });
-    h.buffer.add(lines(0, 25));
+    h.buffer.add(...chunk(0, 10));
+    h.buffer.add(...chunk(10, 20));
+    h.buffer.add(...chunk(20, 25));
     expect(h.calls.map((c) => c.lines)).toEqual([lines(0, 10), lines(10, 20)]);
     await h.answer('ok');
     expect(h.calls.map((c) => c.lines)).toEqual([lines(10, 20), lines(20, 25)]);
@@ -98,21 +102,38 @@ describe('createRetryBuffer', () => {
     expect(h.buffer.bufferedPoints).toBe(0);
   });
 
-  it('adds the lines of later batches to the chunk that is still waiting', async () => {
-    const h = harness();
-    h.buffer.add(lines(0, 3));
-    h.buffer.add(lines(3, 7));
-    h.buffer.add(lines(7, 15));
-    expect(h.calls).toHaveLength(1);
-    await h.answer('ok');
-    expect(h.calls[0]!.lines).toEqual(lines(3, 13));
-    await h.answer('ok');
-    expect(h.calls[0]!.lines).toEqual(lines(13, 15));
+  it('drops the oldest whole chunks when the waiting bytes pass capacityBytes, and counts their points', async () => {
+    const bytes = (from: number, to: number) => chunk(from, to)[0].byteLength;
+    const h = harness({ capacityBytes: bytes(10, 20) + bytes(20, 30) }); // the two newer chunks fit, all three do not
+    h.buffer.add(...chunk(0, 10));
+    await h.answer(new Error('connection refused')); // lines 0-9 wait for the retry
+    h.buffer.add(...chunk(10, 20));
+    expect(h.dropped).toEqual([]);
+    h.buffer.add(...chunk(20, 30)); // three chunks' bytes: the oldest goes whole, though 30 points fit
+    expect(h.dropped).toEqual([[10, 'overflow']]);
+    expect(h.buffer.bufferedPoints).toBe(20);
+    expect(h.buffer.bufferedBytes).toBe(bytes(10, 20) + bytes(20, 30));
+    h.clock.fire();
+    while (h.calls.length > 0) await h.answer('ok');
+    expect(h.written).toEqual(lines(10, 30));
+    expect(h.buffer.bufferedBytes).toBe(0);
+  });
+
+  it('drops the oldest waiting points at once when capacityPoints is lowered', async () => {
+    const h = harness({ capacityPoints: 100 });
+    h.buffer.add(...chunk(0, 10)); // in flight
+    h.buffer.add(...chunk(10, 20));
+    h.buffer.add(...chunk(20, 30));
+    h.buffer.capacityPoints = 15;
+    expect(h.dropped).toEqual([[5, 'overflow']]);
+    expect(h.buffer.bufferedPoints).toBe(10 + 15);
+    while (h.calls.length > 0) await h.answer('ok');
+    expect(h.written).toEqual([...lines(0, 10), ...lines(15, 30)]);
   });
 
   it('retries a failed chunk after a backoff that doubles up to retryMaxMs and resets after a success', async () => {
     const h = harness();
-    h.buffer.add(lines(0, 5));
+    h.buffer.add(...chunk(0, 5));
     for (let attempt = 0; attempt < 6; attempt++) {
       await h.answer(new Error('connection refused'));
       expect(h.calls).toHaveLength(0); // nothing is sent while the backoff runs
@@ -121,24 +142,24 @@ describe('createRetryBuffer', () => {
     }
     expect(h.clock.delays).toEqual([100, 200, 400, 800, 1_000, 1_000]);
     await h.answer('ok');
-    h.buffer.add(lines(5, 6));
+    h.buffer.add(...chunk(5, 6));
     await h.answer(new Error('connection refused'));
     expect(h.clock.delays.at(-1)).toBe(100);
   });
 
   it('shortens each delay by up to retryJitter at random', async () => {
     const h = harness({ retryJitter: 0.2, random: () => 1 });
-    h.buffer.add(lines(0, 1));
+    h.buffer.add(...chunk(0, 1));
     await h.answer(new Error('503'));
     expect(h.clock.delays).toEqual([80]);
   });
 
   it('loses nothing and repeats nothing across an outage while the buffer holds', async () => {
     const h = harness({ capacityPoints: 1_000 });
-    h.buffer.add(lines(0, 8));
+    h.buffer.add(...chunk(0, 8));
     await h.answer(new Error('connection refused'));
     for (let batch = 1; batch <= 20; batch++) {
-      h.buffer.add(lines(batch * 8, batch * 8 + 8));
+      h.buffer.add(...chunk(batch * 8, batch * 8 + 8));
       if (h.calls.length > 0) await h.answer(new Error('connection refused'));
       h.clock.fire();
     }
@@ -150,9 +171,9 @@ describe('createRetryBuffer', () => {
 
   it('drops the oldest points when more than capacityPoints are held, and counts them', async () => {
     const h = harness({ capacityPoints: 20 });
-    h.buffer.add(lines(0, 10));
+    h.buffer.add(...chunk(0, 10));
     await h.answer(new Error('connection refused')); // lines 0-9 wait for the retry
-    h.buffer.add(lines(10, 25)); // 25 held: the 5 oldest go
+    h.buffer.add(...chunk(10, 25)); // 25 held: the 5 oldest go
     expect(h.dropped).toEqual([[5, 'overflow']]);
     expect(h.buffer.bufferedPoints).toBe(20);
     h.clock.fire();
@@ -162,10 +183,10 @@ describe('createRetryBuffer', () => {
 
   it('keeps the newest capacityPoints points when a failed chunk comes back from flight', async () => {
     const h = harness({ capacityPoints: 12 });
-    h.buffer.add(lines(0, 10)); // in flight: not counted
-    h.buffer.add(lines(10, 22)); // 12 waiting: nothing dropped
+    h.buffer.add(...chunk(0, 10)); // in flight: not counted
+    h.buffer.add(...chunk(10, 22)); // 12 waiting: nothing dropped
     expect(h.dropped).toEqual([]);
-    h.buffer.add(lines(22, 24)); // 14 waiting: the 2 oldest waiting go
+    h.buffer.add(...chunk(22, 24)); // 14 waiting: the 2 oldest waiting go
     expect(h.dropped).toEqual([[2, 'overflow']]);
     await h.answer(new Error('connection refused')); // lines 0-9 wait again, oldest of all: they go
     expect(h.dropped).toEqual([[2, 'overflow'], [10, 'overflow']]);
@@ -177,7 +198,8 @@ describe('createRetryBuffer', () => {
 
   it('drops a chunk InfluxDB refuses for good and goes on at once', async () => {
     const h = harness();
-    h.buffer.add(lines(0, 15));
+    h.buffer.add(...chunk(0, 10));
+    h.buffer.add(...chunk(10, 15));
     await h.answer(new Error('refused'));
     expect(h.dropped).toEqual([[10, 'rejected']]);
     expect(h.failures).toEqual([undefined]);
@@ -188,7 +210,7 @@ describe('createRetryBuffer', () => {
   it('counts the lines a partial write refused as rejected and the rest as written', async () => {
     const written: number[] = [];
     const h = harness({ events: { written: (n) => void written.push(n), dropped: (n, reason) => void h.dropped.push([n, reason]) } });
-    h.buffer.add(lines(0, 10));
+    h.buffer.add(...chunk(0, 10));
     await h.answer('ok', 3);
     expect(written).toEqual([7]);
     expect(h.dropped).toEqual([[3, 'rejected']]);
@@ -196,22 +218,24 @@ describe('createRetryBuffer', () => {
 
   it('reports the buffered points after every change', async () => {
     const h = harness();
-    h.buffer.add(lines(0, 12));
+    h.buffer.add(...chunk(0, 10));
+    h.buffer.add(...chunk(10, 12));
     await h.answer('ok');
     await h.answer('ok');
-    expect(h.buffered).toEqual([12, 2, 0]);
+    expect(h.buffered).toEqual([10, 12, 2, 0]);
   });
 
   it('drain resolves true once everything is written and false when its signal aborts first', async () => {
     const h = harness();
     await expect(h.buffer.drain(new AbortController().signal)).resolves.toBe(true);
-    h.buffer.add(lines(0, 15));
+    h.buffer.add(...chunk(0, 10));
+    h.buffer.add(...chunk(10, 15));
     const drained = h.buffer.drain(new AbortController().signal);
     await h.answer('ok');
     await h.answer('ok');
     await expect(drained).resolves.toBe(true);
 
-    h.buffer.add(lines(15, 16));
+    h.buffer.add(...chunk(15, 16));
     const controller = new AbortController();
     const stopped = h.buffer.drain(controller.signal);
     controller.abort();
@@ -220,7 +244,8 @@ describe('createRetryBuffer', () => {
 
   it('close cancels the retry, aborts the request in flight and reports what is left as shutdown', async () => {
     const h = harness({ concurrency: 1 });
-    h.buffer.add(lines(0, 15));
+    h.buffer.add(...chunk(0, 10));
+    h.buffer.add(...chunk(10, 15));
     const inFlight = h.calls[0]!;
     let closed = false;
     const closing = h.buffer.close().then(() => (closed = true));
@@ -231,12 +256,12 @@ describe('createRetryBuffer', () => {
     await h.answer(new Error('aborted'));
     await closing;
     expect(h.dropped).toEqual([[5, 'shutdown'], [10, 'shutdown']]);
-    h.buffer.add(lines(15, 17));
+    h.buffer.add(...chunk(15, 17));
     expect(h.dropped.at(-1)).toEqual([2, 'shutdown']);
     expect(h.calls).toHaveLength(0);
 
     const retrying = harness();
-    retrying.buffer.add(lines(0, 1));
+    retrying.buffer.add(...chunk(0, 1));
     await retrying.answer(new Error('connection refused'));
     expect(retrying.clock.pendingCount()).toBe(1);
     await retrying.buffer.close();

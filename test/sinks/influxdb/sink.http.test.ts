@@ -192,6 +192,20 @@ describe('the InfluxDB sink over HTTP', () => {
     expect(new Set(uptimes).size).toBe(12_001);
   });
 
+  it('streams one batch at a time: export waits for the previous batch, and gives a batch up as overflow when its deadline passes first', async () => {
+    const s = sink('?concurrency=1');
+    await s.export(bigBatch(50_000), never()); // returns with the batch still streaming
+    expect(s.bufferedPoints).toBe(50_000);
+    await expect(s.export(nodeBatch(), AbortSignal.abort(new Error('export timed out after 20000 ms')))).rejects.toThrow('export timed out after 20000 ms');
+    expect(await metricValue(registry, 'heapgraph_influxdb_points_dropped_total', { reason: 'overflow' })).toBe(2);
+    await s.export(nodeBatch(t + 60_000), never()); // waits for the first batch, then streams
+    expect(await s.drain(AbortSignal.timeout(10_000))).toBe(true);
+    expect(await metricValue(registry, 'heapgraph_influxdb_points_written_total')).toBe(50_000 + 2);
+    const lines = writes(fake).flatMap((r) => r.body.split('\n'));
+    expect(lines).toHaveLength(50_002);
+    expect(lines.slice(-2).every((line) => line.endsWith(' 1714564860000000000'))).toBe(true); // the second batch last
+  });
+
   it('keeps points through 503s and writes them exactly once when InfluxDB answers again', async () => {
     let failuresLeft = 3;
     fake.answer((request) => {
@@ -208,6 +222,23 @@ describe('the InfluxDB sink over HTTP', () => {
     expect(await metricValue(registry, 'heapgraph_influxdb_write_errors_total', { code: 'http_status' })).toBe(3);
     expect(await metricValue(registry, 'heapgraph_influxdb_points_dropped_total')).toBe(0);
     expect(await metricValue(registry, 'heapgraph_influxdb_buffered_points')).toBe(0);
+  });
+
+  it('gives up a write that gets no answer within requestTimeoutMs as a connection error and sends it again', async () => {
+    let hang = true;
+    fake.answer((request) => {
+      if (request.url.startsWith('/write') && hang) {
+        hang = false;
+        return new Promise(() => {}); // InfluxDB never answers this one
+      }
+      return defaultAnswer(request);
+    });
+    const s = sink('', { requestTimeoutMs: 200 });
+    await s.export(nodeBatch(), never());
+    expect(await s.drain(AbortSignal.timeout(5_000))).toBe(true);
+    expect(writes(fake)).toHaveLength(2);
+    expect(await metricValue(registry, 'heapgraph_influxdb_write_errors_total', { code: 'connection' })).toBe(1);
+    expect(await metricValue(registry, 'heapgraph_influxdb_points_written_total')).toBe(2);
   });
 
   it('creates the database again after a write answers `database not found`', async () => {
