@@ -145,6 +145,10 @@ export async function runSize(nodes: number, options: BenchOptions): Promise<Siz
     });
     // Last: at 5,000 nodes the export can exhaust the heap and take the process down.
     await step('p6', async () => {
+      if (nodes > options.p6MaxNodes) {
+        log(`P6: skipped at ${nodes} nodes (--p6-max-nodes=${options.p6MaxNodes})`);
+        return;
+      }
       result.influx = await measureInflux(hg!, options.p6Runs);
     });
 
