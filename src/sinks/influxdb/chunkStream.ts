@@ -29,6 +29,12 @@ export interface ChunkStreamOptions {
 /** The stream: one batch at a time. */
 export interface ChunkStream {
   /**
+   * The batch's points (the encoder's `countPoints`), counted {@link countSlice} sets per turn of
+   * the event loop: at 1,000 nodes (84,000 sets) counting at once took 10–25 ms, and up to 110 ms
+   * right after a full GC had moved the sets.
+   */
+  count(batch: DataBatch): Promise<number>;
+  /**
    * Starts streaming `batch`, counted as `points` (the encoder's `countPoints`); resolves once
    * every chunk is handed to `put`. Call only when {@link busy} is undefined.
    */
@@ -43,6 +49,9 @@ export interface ChunkStream {
 
 /** Resolves after a turn of the event loop (timers and I/O included), unlike a resolved promise. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Metric sets counted per turn: a few milliseconds' work even when the sets are cold in memory. */
+export const countSlice = 5_000;
 
 /** Creates a stream. */
 export function createChunkStream({ encoder, batchLines, compress, put, dropped }: ChunkStreamOptions): ChunkStream {
@@ -82,6 +91,18 @@ export function createChunkStream({ encoder, batchLines, compress, put, dropped 
   }
 
   return {
+    async count(batch) {
+      let points = 0;
+      let inSlice = 0;
+      for (const set of batch.metricSets.values()) {
+        points += encoder.setPoints(set);
+        if (++inSlice === countSlice) {
+          inSlice = 0;
+          await nextTurn();
+        }
+      }
+      return points;
+    },
     start(batch, points) {
       if (busy) throw new Error('a batch is still being streamed');
       if (stopped) {

@@ -23,7 +23,7 @@
  * @module
  */
 import { rateMetricsMapping } from '../../core/metrics.js';
-import type { DataBatch, MetricValue } from '../../core/types.js';
+import type { DataBatch, MetricSet, MetricValue } from '../../core/types.js';
 
 /** Set labels Heapster master never wrote as tags. `pod_id` is written (see the module doc). */
 export const blacklistedTags: ReadonlySet<string> = new Set(['namespace_id', 'hostname', 'host_id']);
@@ -78,6 +78,8 @@ export interface LineEncoder {
   encode(batch: DataBatch): EncodedBatch;
   /** Points the batch makes: every value, less the counters `disableCounterMetrics` leaves out. */
   countPoints(batch: DataBatch): number;
+  /** {@link countPoints} of one metric set (the sink counts a big batch a slice of sets at a time). */
+  setPoints(set: MetricSet): number;
 }
 
 const int64Limit = 2 ** 63;
@@ -261,6 +263,14 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
     if (lines > 0) yield take();
   }
 
+  function setPoints(set: MetricSet): number {
+    let points = set.metricValues.size + set.labeledMetrics.length;
+    if (!disableCounterMetrics) return points;
+    for (const metric of set.metricValues.keys()) if (rateMetricsMapping.has(metric)) points--;
+    for (const labeled of set.labeledMetrics) if (rateMetricsMapping.has(labeled.name)) points--;
+    return points;
+  }
+
   function chunks(batch: DataBatch, maxLines: number): ChunkedBatch {
     const progress = { encoded: 0, skipped: 0 };
     return {
@@ -284,13 +294,9 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
     },
     countPoints(batch) {
       let points = 0;
-      for (const set of batch.metricSets.values()) {
-        points += set.metricValues.size + set.labeledMetrics.length;
-        if (!disableCounterMetrics) continue;
-        for (const metric of set.metricValues.keys()) if (rateMetricsMapping.has(metric)) points--;
-        for (const labeled of set.labeledMetrics) if (rateMetricsMapping.has(labeled.name)) points--;
-      }
+      for (const set of batch.metricSets.values()) points += setPoints(set);
       return points;
     },
+    setPoints,
   };
 }

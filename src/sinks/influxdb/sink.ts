@@ -200,7 +200,7 @@ export function createInfluxSink(spec: InfluxSinkSpec, options: InfluxSinkOption
   return {
     name: 'InfluxDB Sink',
     async export(batch, signal) {
-      const points = encoder.countPoints(batch);
+      const points = await stream.count(batch);
       // One batch streams at a time; the sink manager holds the next one meanwhile (and drops it
       // when a newer one comes), so a sink that cannot keep up never piles batches up in memory.
       for (let previous = stream.busy; previous; previous = stream.busy) {

@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createMetricSet, floatGauge, intGauge, type DataBatch } from '../../../src/core/types.js';
 import { compressChunk, dropLeadingLines } from '../../../src/sinks/influxdb/chunkCodec.js';
-import { createChunkStream, type ChunkStreamOptions } from '../../../src/sinks/influxdb/chunkStream.js';
+import { countSlice, createChunkStream, type ChunkStreamOptions } from '../../../src/sinks/influxdb/chunkStream.js';
 import { createLineEncoder } from '../../../src/sinks/influxdb/lineProtocol.js';
 import { simBatches } from './simBatches.js';
 
@@ -94,6 +94,19 @@ describe('createChunkStream', () => {
     expect(puts).toHaveLength(100);
     // A timer fired while the batch was part-way into the buffer.
     expect(seen.some((n) => n > 0 && n < 100)).toBe(true);
+  });
+
+  it('counts the points of a big batch a slice of sets per turn of the event loop', async () => {
+    const batch = nodesBatch(3 * countSlice + 7);
+    const { stream } = recorded();
+    let turned = false;
+    setImmediate(() => (turned = true));
+    expect(await stream.count(batch)).toBe(createLineEncoder().countPoints(batch));
+    expect(turned).toBe(true);
+    let small = false;
+    setImmediate(() => (small = true));
+    expect(await stream.count(nodesBatch(10))).toBe(10);
+    expect(small).toBe(false); // a batch within one slice is counted at once
   });
 
   it('counts unencodable values and, when stopped part-way, the rest of the batch as shutdown', async () => {
