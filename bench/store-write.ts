@@ -12,7 +12,7 @@
  */
 import { nodeKey, podContainerKey, podKey, namespaceKey, clusterKey } from '../src/core/keys.js';
 import { nodeAutoscalingMetrics, rateMetrics, requestLimitMetrics, standardMetrics } from '../src/core/metrics.js';
-import { createMetricSet, type DataBatch, type MetricSet, type MetricValue } from '../src/core/types.js';
+import { createMetricSet, type DataBatch, type MetricSet } from '../src/core/types.js';
 import { createModelStore } from '../src/store/modelStore.js';
 
 const nodes = Number(process.argv[2] ?? 1000);
@@ -30,15 +30,14 @@ function fill(set: MetricSet, descriptors: typeof podMetrics, seed: number, minu
     const d = descriptors[i]!;
     const raw = (seed * 7919 + i * 104729) % 1_000_000_007;
     const value = d.type === 'cumulative' ? raw + minute * 1000 : d.valueType === 'float' ? raw / 1000 : raw;
-    const metric: MetricValue = { value, valueType: d.valueType, metricType: d.type };
-    set.metricValues.set(d.name, metric);
+    set.metricValues.set(d.name, value);
   }
 }
 
 function filesystems(set: MetricSet, devices: readonly string[], seed: number): void {
   for (const device of devices) {
     for (const name of ['filesystem/usage', 'filesystem/limit', 'filesystem/available']) {
-      set.labeledMetrics.push({ name, labels: { resource_id: device }, value: seed % 100_000_000, valueType: 'int64', metricType: 'gauge' });
+      set.labeledMetrics.push({ name, labels: { resource_id: device }, value: seed % 100_000_000 });
     }
   }
 }
@@ -87,8 +86,8 @@ function countValues(batch: DataBatch): number {
 let checksum = 0;
 function readAll(batch: DataBatch): void {
   batch.metricSets.forEach((set) => {
-    set.metricValues.forEach((metric) => {
-      checksum += metric.value;
+    set.metricValues.forEach((value) => {
+      checksum += value;
     });
     for (const metric of set.labeledMetrics) checksum += metric.value;
   });

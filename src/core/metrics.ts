@@ -160,18 +160,51 @@ const byName = new Map(allMetrics.map((md) => [md.name, md]));
 /** The prefix of user-defined metrics from the summary API or cAdvisor. */
 export const customMetricPrefix = 'custom/';
 
+/** At most this many `custom/<name>` metrics remember the type their first value declared. */
+export const maxDeclaredCustomMetrics = 10_000;
+
+const declaredCustomTypes = new Map<string, MetricType>();
+
 /**
- * The descriptor of a metric name, including the dynamic ones: `custom/<name>` (float gauge)
- * and `<extended resource>/request` (integer gauge). Unknown names give `undefined`.
+ * Records the metric type a user-defined metric (`custom/<name>`) declared, the first time it is
+ * seen: values carry no type of their own (`core/metricValues.ts`), so the type lives here. Later
+ * declarations of another type, and names beyond {@link maxDeclaredCustomMetrics}, keep the
+ * default (gauge).
+ */
+export function declareCustomMetric(name: string, metricType: MetricType): void {
+  if (declaredCustomTypes.has(name) || declaredCustomTypes.size >= maxDeclaredCustomMetrics) return;
+  declaredCustomTypes.set(name, metricType);
+}
+
+/**
+ * The descriptor of a metric name, including the dynamic ones: `custom/<name>` (float, gauge
+ * unless declared otherwise) and `<extended resource>/request` (integer gauge). Unknown names
+ * give `undefined`.
  */
 export function describeMetric(name: string): MetricDescriptor | undefined {
   const known = byName.get(name);
   if (known) return known;
   if (name.startsWith(customMetricPrefix)) {
-    return m(name, G, F, 'count', 'User-defined metric');
+    return m(name, declaredCustomTypes.get(name) ?? G, F, 'count', 'User-defined metric');
   }
   if (name.endsWith('/request') && name.length > '/request'.length) {
     return m(name, G, I, 'count', `Request of extended resource ${name.slice(0, -'/request'.length)}`);
   }
   return undefined;
+}
+
+/** The types of a metric's values (they carry none of their own). */
+export interface MetricTypes {
+  readonly metricType: MetricType;
+  readonly valueType: ValueType;
+}
+
+const typesOfKnown = new Map<string, MetricTypes>(allMetrics.map((md) => [md.name, { metricType: md.type, valueType: md.valueType }]));
+
+/** How a value of `name` is typed: from its descriptor; unknown names are float gauges. */
+export function metricTypesOf(name: string): MetricTypes {
+  const known = typesOfKnown.get(name);
+  if (known) return known;
+  const described = describeMetric(name);
+  return described ? { metricType: described.type, valueType: described.valueType } : { metricType: G, valueType: F };
 }

@@ -59,28 +59,53 @@ export function* eachInSteps<K, V>(entries: Iterable<readonly [K, V]>, visit: (v
 }
 
 /**
- * A shared time budget for many small pieces of work that arrive as separate callbacks (one
- * kubelet response each): `pass()` resolves at once while the current slice has time left, and
- * after a macrotask turn once it is spent, so a burst of responses handled in one poll phase
- * cannot hold the event loop for more than about `budgetMs` plus one piece.
+ * A queue for many small pieces of synchronous work that arrive as separate callbacks (one
+ * kubelet response each). Pieces run in arrival order in turns of about `budgetMs`, with a
+ * macrotask turn (setImmediate) between turns, so a burst of responses that arrived in one poll
+ * phase cannot hold the event loop for more than about `budgetMs` plus one piece.
  */
 export interface SliceGate {
-  pass(): Promise<void> | undefined;
+  /** Queues `work`; resolves with its result (rejects with what it throws) once it has run. */
+  run<T>(work: () => T): Promise<T>;
 }
 
 /** Creates a {@link SliceGate}. */
 export function createSliceGate(budgetMs = defaultSliceMs): SliceGate {
-  let sliceStart = performance.now();
+  let queue: Array<() => void> = [];
+  let head = 0;
+  let scheduled = false;
+
+  const drain = (): void => {
+    const turnStart = performance.now();
+    while (head < queue.length) {
+      const piece = queue[head]!;
+      queue[head++] = undefined as unknown as () => void;
+      piece();
+      if (head < queue.length && performance.now() - turnStart >= budgetMs) {
+        yieldImmediate(drain);
+        return;
+      }
+    }
+    queue = [];
+    head = 0;
+    scheduled = false;
+  };
+
   return {
-    pass() {
-      const now = performance.now();
-      if (now - sliceStart < budgetMs) return undefined;
-      return new Promise<void>((resolve) =>
-        yieldImmediate(() => {
-          sliceStart = performance.now();
-          resolve();
-        }),
-      );
+    run<T>(work: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push(() => {
+          try {
+            resolve(work());
+          } catch (caught) {
+            reject(caught);
+          }
+        });
+        if (!scheduled) {
+          scheduled = true;
+          yieldImmediate(drain);
+        }
+      });
     },
   };
 }

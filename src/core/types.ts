@@ -11,6 +11,9 @@
  *
  * @module
  */
+import { MetricValues } from './metricValues.js';
+
+export { MetricValues } from './metricValues.js';
 
 /** How a value evolves between scrapes (Heapster `MetricType`). */
 export type MetricType = 'cumulative' | 'gauge' | 'delta';
@@ -18,26 +21,24 @@ export type MetricType = 'cumulative' | 'gauge' | 'delta';
 /** Whether a value is an integer or a float (Heapster `ValueType`: int64 | float). */
 export type ValueType = 'int64' | 'float';
 
-/** One value of one metric in one set. */
-export interface MetricValue {
-  /** The number. Integral when {@link valueType} is `int64`. */
-  value: number;
-  valueType: ValueType;
-  metricType: MetricType;
-}
-
-/** A metric that carries its own labels (filesystem per `resource_id`, accelerators, disk IO). */
-export interface LabeledMetric extends MetricValue {
+/**
+ * A metric that carries its own labels (filesystem per `resource_id`, accelerators, disk IO).
+ * Its metric and value types come from its name's descriptor (`metricTypesOf`), as for
+ * unlabeled values.
+ */
+export interface LabeledMetric {
   name: string;
   labels: Record<string, string>;
+  /** The number. Integral when the metric's value type is `int64`. */
+  value: number;
 }
 
 /** Everything known about one entity in one batch. */
 export interface MetricSet {
   /** Set labels (`type`, `nodename`, `pod_name`, ...), see `core/labels.ts`. */
   labels: Record<string, string>;
-  /** Unlabeled metrics by name. */
-  metricValues: Map<string, MetricValue>;
+  /** Unlabeled metrics by name (compact: no object per value, see `core/metricValues.ts`). */
+  metricValues: MetricValues;
   /** Labeled metrics; several instances of one name may coexist with different labels. */
   labeledMetrics: LabeledMetric[];
   /** Start of the entity and of its counters (container/pod start, node boot), ms; 0 = unknown. */
@@ -62,25 +63,10 @@ export function createMetricSet(
 ): MetricSet {
   return {
     labels,
-    metricValues: new Map(),
+    metricValues: new MetricValues(),
     labeledMetrics: [],
     collectionStartTime: times.collectionStartTime ?? 0,
     scrapeTime: times.scrapeTime ?? 0,
     entityCreateTime: 0,
   };
-}
-
-/** An integer gauge value (requests, limits, usage in bytes). */
-export function intGauge(value: number): MetricValue {
-  return { value: Math.trunc(value), valueType: 'int64', metricType: 'gauge' };
-}
-
-/** An integer cumulative value (counters). */
-export function intCumulative(value: number): MetricValue {
-  return { value: Math.trunc(value), valueType: 'int64', metricType: 'cumulative' };
-}
-
-/** A float gauge value (rates, utilisation ratios). */
-export function floatGauge(value: number): MetricValue {
-  return { value, valueType: 'float', metricType: 'gauge' };
 }

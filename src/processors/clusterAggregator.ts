@@ -9,21 +9,19 @@ import { Label } from '../core/labels.js';
 import { namespaceAggregatedMetrics } from '../core/metrics.js';
 import { createMetricSet } from '../core/types.js';
 import { sumMetrics } from './aggregate.js';
-import { typeMismatch } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
 
 const name = 'cluster_aggregator';
 
-/** Creates the cluster aggregator; a value-type mismatch throws `ProcessorError('value_type_mismatch')`. */
+/** Creates the cluster aggregator. */
 export function createClusterAggregator(): Processor {
   return defineProcessor(name, function* (batch) {
     const cluster = createMetricSet({ [Label.Type]: MetricSetType.Cluster });
-    yield* eachInSteps(batch.metricSets, (namespace, key) => {
+    yield* eachInSteps(batch.metricSets, (namespace) => {
       if (namespace.labels[Label.Type] !== MetricSetType.Namespace) return;
-      const [mismatch] = sumMetrics(namespace, cluster, namespaceAggregatedMetrics);
-      if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+      sumMetrics(namespace, cluster, namespaceAggregatedMetrics);
     });
     batch.metricSets.set(clusterKey(), cluster);
     return batch;

@@ -7,7 +7,7 @@
  */
 import type { V1Container } from '@kubernetes/client-node';
 import { parseIntQuantity, parseMilliQuantity } from '../core/quantity.js';
-import { intGauge, type MetricSet } from '../core/types.js';
+import type { MetricSet } from '../core/types.js';
 
 /** Resources that always get a request and a limit metric (0 when absent from the spec). */
 const primaryResources: ReadonlyArray<{ resource: string; prefix: string }> = [
@@ -29,7 +29,7 @@ export function setContainerResources(metricSet: MetricSet, container: V1Contain
     resources = containerResources(container);
     cache.set(container, resources);
   }
-  for (const [metric, value] of resources.values) metricSet.metricValues.set(metric, intGauge(value));
+  for (const [metric, value] of resources.values) metricSet.metricValues.set(metric, value);
   for (const resource of resources.invalid) onInvalid(resource);
 }
 

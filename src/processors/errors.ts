@@ -9,7 +9,6 @@ import { CodedError } from '../core/errors.js';
 
 /** Why a batch was dropped (or the pipeline could not be built). */
 export type ProcessorErrorCode =
-  | 'value_type_mismatch' // an aggregator met int and float values of one metric where Heapster failed the batch
   | 'invalid_option' // createProcessors / a factory got an unusable option
   | 'processor_failed'; // a processor threw something that is not a ProcessorError
 
@@ -18,23 +17,10 @@ export class ProcessorError extends CodedError<ProcessorErrorCode> {
   override readonly name = 'ProcessorError';
 }
 
-/**
- * The batch-dropping error of the aggregators whose Heapster counterparts failed on a value-type
- * mismatch (namespace, node and cluster aggregators).
- */
-export function typeMismatch(processor: string, key: string, metric: string): ProcessorError {
-  return new ProcessorError('value_type_mismatch', `${processor}: ${metric} of ${key} has a different value type than its aggregate`, {
-    processor,
-    key,
-    metric,
-  });
-}
-
 /** Why a processor left one set or one metric alone (the batch itself goes on). */
 export type SkipReason =
   | 'out_of_order_batch' // rate calculator: batch timestamp not after the previous batch's
   | 'counter_decrease' // rate calculator: counter went down with an unchanged start time
-  | 'value_type_mismatch' // aggregator: int and float values of one metric; not summed
   | 'missing_labels' // set lacks `namespace_name` / `pod_name` it needs
   | 'pod_not_found' // pod not in the pod lister
   | 'namespace_not_found' // namespace not in the namespace lister

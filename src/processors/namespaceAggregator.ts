@@ -9,7 +9,7 @@ import { Label } from '../core/labels.js';
 import { namespaceAggregatedMetrics } from '../core/metrics.js';
 import { createMetricSet, type MetricSet } from '../core/types.js';
 import { sumMetrics } from './aggregate.js';
-import { ignoreSkips, typeMismatch, type SkipListener } from './errors.js';
+import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
@@ -22,10 +22,7 @@ export interface NamespaceAggregatorOptions {
 
 const name = 'namespace_aggregator';
 
-/**
- * Creates the namespace aggregator. A value-type mismatch throws
- * `ProcessorError('value_type_mismatch')`, dropping the batch as Heapster did.
- */
+/** Creates the namespace aggregator. */
 export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAggregatorOptions = {}): Processor {
   return defineProcessor(name, function* (batch) {
     const created = new Map<string, MetricSet>();
@@ -46,8 +43,7 @@ export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAgg
         });
         created.set(targetKey, target);
       }
-      const [mismatch] = sumMetrics(pod, target, namespaceAggregatedMetrics);
-      if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+      sumMetrics(pod, target, namespaceAggregatedMetrics);
     });
     for (const [key, namespace] of created) batch.metricSets.set(key, namespace);
     return batch;

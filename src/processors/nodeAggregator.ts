@@ -8,7 +8,7 @@ import { MetricSetType, nodeKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { nodeAggregatedMetrics } from '../core/metrics.js';
 import { sumMetrics } from './aggregate.js';
-import { ignoreSkips, typeMismatch, type SkipListener } from './errors.js';
+import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
@@ -21,10 +21,7 @@ export interface NodeAggregatorOptions {
 
 const name = 'node_aggregator';
 
-/**
- * Creates the node aggregator. Pods without `nodename` are skipped silently; a value-type
- * mismatch throws `ProcessorError('value_type_mismatch')` as Heapster's `aggregate` did.
- */
+/** Creates the node aggregator. Pods without `nodename` are skipped silently. */
 export function createNodeAggregator({ onSkip = ignoreSkips }: NodeAggregatorOptions = {}): Processor {
   return defineProcessor(name, function* (batch) {
     yield* eachInSteps(batch.metricSets, (pod, key) => {
@@ -36,8 +33,7 @@ export function createNodeAggregator({ onSkip = ignoreSkips }: NodeAggregatorOpt
         onSkip({ processor: name, reason: 'node_set_not_found', key });
         return;
       }
-      const [mismatch] = sumMetrics(pod, node, nodeAggregatedMetrics);
-      if (mismatch !== undefined) throw typeMismatch(name, key, mismatch);
+      sumMetrics(pod, node, nodeAggregatedMetrics);
     });
     return batch;
   });

@@ -7,7 +7,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { nodeKey } from '../core/keys.js';
 import { parseIntQuantity, parseMilliQuantity } from '../core/quantity.js';
-import { floatGauge, type MetricSet } from '../core/types.js';
+import type { MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { LabelCopier } from './labelCopier.js';
 import type { NodeLister, Processor } from './types.js';
@@ -49,7 +49,7 @@ export function createNodeAutoscalingEnricher({ nodeLister, labelCopier, onSkip 
 type QuantityReader = (list: 'capacity' | 'allocatable', resource: string) => number;
 
 function enrich(metricSet: MetricSet, node: V1Node, quantity: QuantityReader): void {
-  const set = (metric: string, value: number) => metricSet.metricValues.set(metric, floatGauge(value));
+  const set = (metric: string, value: number) => metricSet.metricValues.set(metric, value);
   const input = (metric: string) => intInput(metricSet, metric);
 
   const allocatableCpu = quantity('allocatable', 'cpu');
@@ -80,8 +80,7 @@ function enrich(metricSet: MetricSet, node: V1Node, quantity: QuantityReader): v
   }
 }
 
-/** Heapster read these inputs as int64: a missing metric (or a float one) counts as 0. */
+/** Heapster read these (int64) inputs with a missing metric counting as 0. */
 function intInput(metricSet: MetricSet, metric: string): number {
-  const value = metricSet.metricValues.get(metric);
-  return value !== undefined && value.valueType === 'int64' ? value.value : 0;
+  return metricSet.metricValues.get(metric) ?? 0;
 }

@@ -20,7 +20,7 @@ import { defineProcessor } from './define.js';
 
 /** Options of {@link createPodAggregator}. */
 export interface PodAggregatorOptions {
-  /** Receives containers without pod labels and value-type mismatches. @default ignore */
+  /** Receives containers without pod labels. @default ignore */
   onSkip?: SkipListener;
 }
 
@@ -58,21 +58,18 @@ export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptio
       let summed = summing.get(targetKey);
       if (summed === undefined) summing.set(targetKey, (summed = new Set()));
 
-      for (const [metric, value] of container.metricValues) {
-        if (skippedMetrics.has(metric)) continue;
-        const total = pod.metricValues.get(metric);
+      const podValues = pod.metricValues;
+      container.metricValues.forEach((value, metric) => {
+        if (skippedMetrics.has(metric)) return;
+        const total = podValues.get(metric);
         if (total === undefined) {
           summed.add(metric);
-          pod.metricValues.set(metric, { ...value });
+          podValues.set(metric, value);
         } else if (summed.has(metric)) {
-          if (total.valueType !== value.valueType) {
-            onSkip({ processor: name, reason: 'value_type_mismatch', key, metric });
-            continue;
-          }
-          total.value += value.value;
+          podValues.set(metric, total + value);
         }
         // Otherwise the pod carried the metric itself: master keeps that value.
-      }
+      });
     });
     for (const [key, pod] of created) batch.metricSets.set(key, pod);
     return batch;

@@ -8,7 +8,7 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { MetricSetType, podContainerKey, podKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
-import { createMetricSet, intGauge, type DataBatch, type MetricSet } from '../core/types.js';
+import { createMetricSet, type DataBatch, type MetricSet } from '../core/types.js';
 import { setContainerResources } from './containerResources.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import { podOfSet, timestampMs } from './kubeObjects.js';
@@ -81,7 +81,7 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       }
       const status = pod.status?.containerStatuses?.find((s) => podContainerKey(namespace, podName, s.name) === key);
       if (status !== undefined) {
-        containerSet.metricValues.set('restart_count', intGauge(status.restartCount));
+        containerSet.metricValues.set('restart_count', status.restartCount);
         const startMs = timestampMs(pod.status?.startTime);
         if (startMs !== 0) containerSet.entityCreateTime = startMs;
       }

@@ -11,7 +11,7 @@
  */
 import { Label } from '../core/labels.js';
 import { rateMetricsMapping } from '../core/metrics.js';
-import { floatGauge, intGauge, type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
+import { type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
@@ -75,21 +75,21 @@ function addRates(key: string, newSet: MetricSet, oldSet: MetricSet, onSkip: Ski
           onSkip({ processor: name, reason: 'counter_decrease', key, metric: counter });
           continue;
         }
-        newSet.labeledMetrics.push({ name: rate, labels: { ...item.labels }, ...floatGauge((1e9 * delta) / intervalNs) });
+        newSet.labeledMetrics.push({ name: rate, labels: { ...item.labels }, value: (1e9 * delta) / intervalNs });
       }
       continue;
     }
     const newValue = newSet.metricValues.get(counter);
     const oldValue = oldSet.metricValues.get(counter);
     if (newValue === undefined || oldValue === undefined) continue;
-    const delta = newValue.value - oldValue.value;
+    const delta = newValue - oldValue;
     if (delta < 0) {
       onSkip({ processor: name, reason: 'counter_decrease', key, metric: counter });
       continue;
     }
     newSet.metricValues.set(
       rate,
-      counter === cpuUsage ? intGauge(millicores(delta, intervalNs)) : floatGauge((1e9 * delta) / intervalNs),
+      counter === cpuUsage ? millicores(delta, intervalNs) : (1e9 * delta) / intervalNs,
     );
   }
 }

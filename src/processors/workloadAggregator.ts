@@ -55,9 +55,7 @@ export function createWorkloadAggregator({ podLister, ownerLister, onSkip = igno
         });
         created.set(targetKey, target);
       }
-      for (const metric of sumMetrics(podSet, target, namespaceAggregatedMetrics)) {
-        onSkip({ processor: name, reason: 'value_type_mismatch', key, metric });
-      }
+      sumMetrics(podSet, target, namespaceAggregatedMetrics);
     });
     for (const [key, workload] of created) batch.metricSets.set(key, workload);
     return batch;

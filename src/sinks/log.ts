@@ -16,7 +16,7 @@ export function formatBatch(batch: DataBatch): string {
     lines.push(`MetricSet: ${key}`, '\tlabels:');
     for (const name of Object.keys(set.labels).sort()) lines.push(`\t\t${name} = ${set.labels[name]}`);
     lines.push('\tmetrics:');
-    for (const name of [...set.metricValues.keys()].sort()) lines.push(`\t\t${name} = ${set.metricValues.get(name)!.value}`);
+    for (const name of [...set.metricValues.keys()].sort()) lines.push(`\t\t${name} = ${set.metricValues.get(name)!}`);
     if (set.labeledMetrics.length > 0) {
       lines.push('\tlabeled metrics:');
       for (const lm of set.labeledMetrics) {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { DataBatch, MetricSet } from '../core/types.js';
+import { metricRowBytes } from '../core/metricValues.js';
 
 /** Header of a plain object with in-object properties. */
 export const objectHeaderBytes = 32;
@@ -34,12 +35,13 @@ export function labelsBytes(labels: Readonly<Record<string, string>>): number {
 }
 
 function metricSetBytes(key: string, set: MetricSet): number {
-  // MetricSet object (6 fields), its key string, labels, the values Map and its MetricValue objects.
+  // MetricSet object (6 fields), its key string, labels, the MetricValues object and its slab row
+  // (names outside the catalogue counted as Map entries), the labeled metric objects.
   let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 6 * propertyBytes + labelsBytes(set.labels);
-  const valueObjectBytes = objectHeaderBytes + 3 * propertyBytes + heapNumberBytes;
-  bytes += mapHeaderBytes + set.metricValues.size * (mapEntryBytes + valueObjectBytes);
+  bytes += objectHeaderBytes + 4 * propertyBytes + metricRowBytes + set.metricValues.otherCount * (mapEntryBytes + heapNumberBytes);
   bytes += objectHeaderBytes + set.labeledMetrics.length * propertyBytes;
-  for (const metric of set.labeledMetrics) bytes += valueObjectBytes + 2 * propertyBytes + labelsBytes(metric.labels);
+  const labeledObjectBytes = objectHeaderBytes + 3 * propertyBytes + heapNumberBytes;
+  for (const metric of set.labeledMetrics) bytes += labeledObjectBytes + labelsBytes(metric.labels);
   return bytes;
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DataBatch, MetricType, ValueType } from '../core/types.js';
-import { describeMetric } from '../core/metrics.js';
+import { metricTypesOf } from '../core/metrics.js';
 import type { Column } from './column.js';
 import { createEntityTable, type EntityTable } from './entities.js';
 import { createLabelSetTable, type LabelSetTable } from './labelSets.js';
@@ -41,25 +41,5 @@ export function createStoreState(retentionMs: number): StoreState {
   };
 }
 
-const metricTypes: ReadonlySet<string> = new Set<MetricType>(['cumulative', 'gauge', 'delta']);
-const valueTypes: ReadonlySet<string> = new Set<ValueType>(['int64', 'float']);
-
-/**
- * The types of a metric: those of its first value when they are valid, else the catalogue's
- * (`describeMetric`), else a float gauge. Used for new columns and for names with no column.
- */
-export function typesOf(
-  name: string,
-  first?: { metricType?: unknown; valueType?: unknown },
-): { metricType: MetricType; valueType: ValueType } {
-  const described = describeMetric(name);
-  const metricType =
-    typeof first?.metricType === 'string' && metricTypes.has(first.metricType)
-      ? (first.metricType as MetricType)
-      : (described?.type ?? 'gauge');
-  const valueType =
-    typeof first?.valueType === 'string' && valueTypes.has(first.valueType)
-      ? (first.valueType as ValueType)
-      : (described?.valueType ?? 'float');
-  return { metricType, valueType };
-}
+/** The types of a metric (its descriptor's; unknown names are float gauges), for columns. */
+export const typesOf = metricTypesOf;

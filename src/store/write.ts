@@ -8,7 +8,7 @@
  * @module
  */
 import { eachInSteps, runToEnd, type Steps } from '../core/slices.js';
-import type { DataBatch, LabeledMetric, MetricSet, MetricValue } from '../core/types.js';
+import { MetricValues, type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
 import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
 import { typesOf, type StoreState } from './state.js';
@@ -41,7 +41,7 @@ function isWritableSet(set: MetricSet, key: string): boolean {
     set !== null &&
     typeof set.labels === 'object' &&
     set.labels !== null &&
-    set.metricValues instanceof Map &&
+    set.metricValues instanceof MetricValues &&
     Array.isArray(set.labeledMetrics)
   );
 }
@@ -67,22 +67,21 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
 
   const releaseLabelSet = (labelSet: number): void => labelSets.release(labelSet);
 
-  function newColumn(map: Map<string, Column>, name: string, first: MetricValue, labeled: boolean): Column {
-    const { metricType, valueType } = typesOf(name, first);
+  function newColumn(map: Map<string, Column>, name: string, labeled: boolean): Column {
+    const { metricType, valueType } = typesOf(name);
     const column = createColumn(name, labeled, metricType, valueType);
     beginSlot(column, slot);
     map.set(name, column);
     return column;
   }
 
-  function writeValue(value: MetricValue, name: string): void {
+  function writeValue(number: number, name: string): void {
     const at = position++;
-    const number = value?.value;
     if (typeof number !== 'number' || number !== number) return;
     let column: Column;
     if (cachedNames[at] === name) column = cachedColumns[at]!;
     else {
-      column = columns.get(name) ?? newColumn(columns, name, value, false);
+      column = columns.get(name) ?? newColumn(columns, name, false);
       cachedNames[at] = name;
       cachedColumns[at] = column;
     }
@@ -96,7 +95,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
     const number = metric?.value;
     if (typeof number !== 'number' || number !== number) return;
     if (typeof metric.labels !== 'object' || metric.labels === null || typeof metric.name !== 'string') return;
-    const column = labeledColumns.get(metric.name) ?? newColumn(labeledColumns, metric.name, metric, true);
+    const column = labeledColumns.get(metric.name) ?? newColumn(labeledColumns, metric.name, true);
     const labelSet = labelSets.intern(metric.labels);
     let row = labeledRowOf(column, entity, labelSet);
     if (row < 0) {

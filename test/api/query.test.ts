@@ -4,7 +4,7 @@ import { createQueryService } from '../../src/api/query/service.js';
 import type { KubeReader, ScrapeStatusReader } from '../../src/api/query/types.js';
 import { namespaceKey, nodeKey, podContainerKey, podKey, systemContainerKey, workloadKey, type WorkloadKind } from '../../src/core/keys.js';
 import { allMetrics, describeMetric } from '../../src/core/metrics.js';
-import { createMetricSet, floatGauge, intGauge, type DataBatch, type MetricSet } from '../../src/core/types.js';
+import { createMetricSet, type DataBatch, type MetricSet } from '../../src/core/types.js';
 import type { NodeScrapeStatus } from '../../src/sources/types.js';
 import { createModelStore } from '../../src/store/modelStore.js';
 
@@ -13,7 +13,7 @@ const t0 = Date.UTC(2024, 0, 1, 10, 0, 0);
 
 function set(labels: Record<string, string>, values: Record<string, number> = {}): MetricSet {
   const s = createMetricSet(labels);
-  for (const [name, value] of Object.entries(values)) s.metricValues.set(name, name.startsWith('custom/') ? floatGauge(value) : intGauge(value));
+  for (const [name, value] of Object.entries(values)) s.metricValues.set(name, value);
   return s;
 }
 

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nodeKey, podKey } from '../../src/core/keys.js';
 import { createManager, type CycleReport, type ManagerOptions } from '../../src/core/manager.js';
-import { createMetricSet, intGauge, type DataBatch } from '../../src/core/types.js';
+import { createMetricSet, type DataBatch } from '../../src/core/types.js';
 import type { Processor } from '../../src/processors/types.js';
 import type { NodeScrapeStatus, SourceManager } from '../../src/sources/types.js';
 import { defineProcessor } from '../../src/processors/define.js';
@@ -34,7 +34,7 @@ function recordingSource({ holdScrapes = false } = {}) {
       windows.push(window);
       if (holdScrapes) await new Promise<void>((release) => held.push(release));
       const set = createMetricSet({ type: 'node', nodename: 'node-1' });
-      set.metricValues.set('memory/usage', intGauge(1024));
+      set.metricValues.set('memory/usage', 1024);
       return { batch: { timestamp: window.endMs, metricSets: new Map([[nodeKey('node-1'), set]]) }, statuses: statuses(window) };
     },
   };

@@ -49,16 +49,29 @@ describe('work in slices', () => {
 });
 
 describe('a slice gate', () => {
-  it('lets pieces through at once while the slice has time, then makes them wait for a turn of the loop', async () => {
+  it('runs queued pieces in arrival order and hands back their results and errors', async () => {
     const gate = createSliceGate(1_000);
-    expect(gate.pass()).toBeUndefined();
-    const spent = createSliceGate(0);
+    const order: number[] = [];
+    const results = await Promise.allSettled([1, 2, 3].map((n) => gate.run(() => {
+      order.push(n);
+      if (n === 2) throw new RangeError('bad body');
+      return n * 10;
+    })));
+    expect(order).toEqual([1, 2, 3]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 'bad body', 30]);
+  });
+
+  it('gives other callbacks a turn of the loop once a turn has spent its budget', async () => {
+    const gate = createSliceGate(5);
     const order: string[] = [];
+    const busy = (label: string) => () => {
+      const until = performance.now() + 6;
+      while (performance.now() < until);
+      order.push(label);
+    };
+    const pieces = [gate.run(busy('a')), gate.run(busy('b'))];
     setImmediate(() => order.push('other work'));
-    const turn = spent.pass();
-    expect(turn).toBeInstanceOf(Promise);
-    await turn;
-    order.push('piece');
-    expect(order).toEqual(['other work', 'piece']);
+    await Promise.all(pieces);
+    expect(order).toEqual(['a', 'other work', 'b']);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { MetricSetType, namespaceKey, nodeKey, podContainerKey, podKey } from '../../src/core/keys.js';
 import { Label } from '../../src/core/labels.js';
-import { createMetricSet, type DataBatch, type MetricSet, type MetricValue } from '../../src/core/types.js';
+import { createMetricSet, type DataBatch, type MetricSet } from '../../src/core/types.js';
 
 /** A batch from `[key, set]` pairs. */
 export function batchOf(timestamp: number, entries: Iterable<readonly [string, MetricSet]>): DataBatch {
@@ -12,13 +12,13 @@ export function batchOf(timestamp: number, entries: Iterable<readonly [string, M
 }
 
 /** Sets `metrics` on `set` and returns it. */
-export function withMetrics(set: MetricSet, metrics: Record<string, MetricValue>): MetricSet {
+export function withMetrics(set: MetricSet, metrics: Record<string, number>): MetricSet {
   for (const [name, value] of Object.entries(metrics)) set.metricValues.set(name, value);
   return set;
 }
 
 /** A node set as the summary source labels it. */
-export function nodeEntry(node: string, metrics: Record<string, MetricValue> = {}): [string, MetricSet] {
+export function nodeEntry(node: string, metrics: Record<string, number> = {}): [string, MetricSet] {
   const set = createMetricSet({ [Label.Type]: MetricSetType.Node, [Label.NodeName]: node, [Label.Hostname]: node, [Label.HostId]: '' });
   return [nodeKey(node), withMetrics(set, metrics)];
 }
@@ -27,7 +27,7 @@ export function nodeEntry(node: string, metrics: Record<string, MetricValue> = {
 export function podEntry(
   namespace: string,
   pod: string,
-  metrics: Record<string, MetricValue> = {},
+  metrics: Record<string, number> = {},
   labels: Record<string, string> = {},
 ): [string, MetricSet] {
   const set = createMetricSet({
@@ -47,7 +47,7 @@ export function containerEntry(
   namespace: string,
   pod: string,
   container: string,
-  metrics: Record<string, MetricValue> = {},
+  metrics: Record<string, number> = {},
   labels: Record<string, string> = {},
 ): [string, MetricSet] {
   const set = createMetricSet({
@@ -64,7 +64,7 @@ export function containerEntry(
 }
 
 /** A namespace set as the namespace aggregator creates it. */
-export function namespaceEntry(namespace: string, metrics: Record<string, MetricValue> = {}): [string, MetricSet] {
+export function namespaceEntry(namespace: string, metrics: Record<string, number> = {}): [string, MetricSet] {
   const set = createMetricSet({ [Label.Type]: MetricSetType.Namespace, [Label.NamespaceName]: namespace, [Label.NamespaceId]: '' });
   return [namespaceKey(namespace), withMetrics(set, metrics)];
 }

@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { floatGauge, intGauge } from '../../src/core/types.js';
+import { metricTypesOf } from '../../src/core/metrics.js';
 import type { ProcessorSkip } from '../../src/processors/errors.js';
 import { createLabelCopier } from '../../src/processors/labelCopier.js';
 import { createNodeAutoscalingEnricher } from '../../src/processors/nodeAutoscalingEnricher.js';
@@ -16,7 +16,7 @@ function kibibytes(raw: string): number {
 }
 
 function values(batch: ReturnType<typeof batchOf>, key = 'node:minikube'): Record<string, number> {
-  return Object.fromEntries([...setAt(batch, key).metricValues].map(([name, v]) => [name, v.value]));
+  return Object.fromEntries(setAt(batch, key).metricValues);
 }
 
 describe('node autoscaling enricher', () => {
@@ -31,7 +31,7 @@ describe('node autoscaling enricher', () => {
       'ephemeral_storage/usage': 10_000_000_000,
       'ephemeral_storage/request': 0,
     };
-    const batch = batchOf(0, [nodeEntry('minikube', Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, intGauge(v)])))]);
+    const batch = batchOf(0, [nodeEntry('minikube', inputs)]);
     createNodeAutoscalingEnricher({ nodeLister: fixtureListers(), labelCopier: createLabelCopier() }).process(batch);
 
     const cpu = cpuMillicores(allocatable.cpu!);
@@ -53,8 +53,8 @@ describe('node autoscaling enricher', () => {
       'ephemeral_storage/node_utilization': inputs['ephemeral_storage/usage'] / storage,
       'ephemeral_storage/node_reservation': 0,
     });
-    for (const [name, value] of setAt(batch, 'node:minikube').metricValues) {
-      if (name.includes('/node_')) expect(value).toEqual(floatGauge(value.value));
+    for (const name of setAt(batch, 'node:minikube').metricValues.keys()) {
+      if (name.includes('/node_')) expect(metricTypesOf(name)).toEqual({ metricType: 'gauge', valueType: 'float' });
     }
   });
 
@@ -84,7 +84,7 @@ describe('node autoscaling enricher', () => {
       metadata: { name: 'empty' },
       status: { capacity: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '10Gi' }, allocatable: { cpu: '0', memory: '0', 'ephemeral-storage': '0' } },
     };
-    const batch = batchOf(0, [nodeEntry('empty', { 'cpu/usage_rate': intGauge(5) })]);
+    const batch = batchOf(0, [nodeEntry('empty', { 'cpu/usage_rate': 5 })]);
     createNodeAutoscalingEnricher({ nodeLister: createListers({ nodes: [node] }), labelCopier: createLabelCopier() }).process(batch);
     expect(values(batch, 'node:empty')).toEqual({
       'cpu/usage_rate': 5,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { podContainerKey } from '../../src/core/keys.js';
 import { parseIntQuantity, parseMilliQuantity } from '../../src/core/quantity.js';
-import { intCumulative, intGauge, type DataBatch, type MetricSet } from '../../src/core/types.js';
+import type { DataBatch, MetricSet } from '../../src/core/types.js';
 import { ProcessorError, type ProcessorSkip } from '../../src/processors/errors.js';
 import { createProcessors, runProcessors, type ProcessorOptions } from '../../src/processors/pipeline.js';
 import type { Processor } from '../../src/processors/types.js';
@@ -15,12 +15,12 @@ const cpuCoresPerContainer = 0.01;
 
 /** What the summary source would give for the fixture cluster at `timeMs`: node and container sets only. */
 function sourceBatch(timeMs: number): DataBatch {
-  const entries: Array<[string, MetricSet]> = [nodeEntry('minikube', { 'memory/usage': intGauge(3_000_000_000), 'cpu/usage': intCumulative(timeMs * 1e6) })];
+  const entries: Array<[string, MetricSet]> = [nodeEntry('minikube', { 'memory/usage': 3_000_000_000, 'cpu/usage': timeMs * 1e6 })];
   for (const pod of scheduledPods) {
     for (const container of pod.spec!.containers) {
       const [key, set] = containerEntry(pod.metadata!.namespace!, pod.metadata!.name!, container.name, {
-        'cpu/usage': intCumulative(Math.round(timeMs * 1e6 * cpuCoresPerContainer)),
-        'memory/usage': intGauge(1_000_000),
+        'cpu/usage': Math.round(timeMs * 1e6 * cpuCoresPerContainer),
+        'memory/usage': 1_000_000,
       });
       set.scrapeTime = timeMs;
       entries.push([key, set]);
@@ -59,33 +59,33 @@ describe('processor pipeline', () => {
     const batch = runProcessors(processors, sourceBatch(start + 60_000));
 
     const coredns = setAt(batch, podContainerKey('kube-system', 'coredns-787d4945fb-m5cbw', 'coredns'));
-    expect(coredns.metricValues.get('cpu/usage_rate')).toEqual(intGauge(1000 * cpuCoresPerContainer));
+    expect(coredns.metricValues.get('cpu/usage_rate')).toBe(1000 * cpuCoresPerContainer);
     expect(coredns.labels.namespace_id).toBe('a5f414d5-3583-46bd-a944-eedb5b617a20');
 
     const podSet = setAt(batch, 'namespace:kube-system/pod:coredns-787d4945fb-m5cbw');
     expect(podSet.labels).toMatchObject({ nodename: 'minikube', labels: 'k8s-app:kube-dns,pod-template-hash:787d4945fb' });
-    expect(podSet.metricValues.get('cpu/request')).toEqual(intGauge(100));
+    expect(podSet.metricValues.get('cpu/request')).toBe(100);
 
     for (const namespace of ['kube-system', 'scraper']) {
       const pods = scheduledPods.filter((p) => p.metadata!.namespace === namespace);
       const set = setAt(batch, `namespace:${namespace}`);
-      expect(set.metricValues.get('cpu/request')!.value).toBe(sumOver(pods, cpuRequest));
-      expect(set.metricValues.get('memory/request')!.value).toBe(sumOver(pods, memoryRequest));
-      expect(set.metricValues.get('cpu/usage_rate')!.value).toBe(pods.length * 10);
+      expect(set.metricValues.get('cpu/request')).toBe(sumOver(pods, cpuRequest));
+      expect(set.metricValues.get('memory/request')).toBe(sumOver(pods, memoryRequest));
+      expect(set.metricValues.get('cpu/usage_rate')).toBe(pods.length * 10);
     }
 
     const node = setAt(batch, 'node:minikube');
     const totalCpuRequest = sumOver(scheduledPods, cpuRequest);
-    expect(node.metricValues.get('cpu/request')!.value).toBe(totalCpuRequest);
-    expect(node.metricValues.get('cpu/node_reservation')!.value).toBe(totalCpuRequest / 5_000);
-    expect(node.metricValues.get('cpu/node_utilization')!.value).toBe(1_000 / 5_000);
+    expect(node.metricValues.get('cpu/request')).toBe(totalCpuRequest);
+    expect(node.metricValues.get('cpu/node_reservation')).toBe(totalCpuRequest / 5_000);
+    expect(node.metricValues.get('cpu/node_utilization')).toBe(1_000 / 5_000);
 
     const cluster = setAt(batch, 'cluster');
-    expect(cluster.metricValues.get('cpu/request')!.value).toBe(totalCpuRequest);
-    expect(cluster.metricValues.get('memory/usage')!.value).toBe(scheduledPods.length * 1_000_000);
+    expect(cluster.metricValues.get('cpu/request')).toBe(totalCpuRequest);
+    expect(cluster.metricValues.get('memory/usage')).toBe(scheduledPods.length * 1_000_000);
 
-    expect(setAt(batch, 'namespace:kube-system/deployment:coredns').metricValues.get('cpu/request')).toEqual(intGauge(100));
-    expect(setAt(batch, 'namespace:scraper/statefulset:e2e-statefulset').metricValues.get('memory/usage')).toEqual(intGauge(2_000_000));
+    expect(setAt(batch, 'namespace:kube-system/deployment:coredns').metricValues.get('cpu/request')).toBe(100);
+    expect(setAt(batch, 'namespace:scraper/statefulset:e2e-statefulset').metricValues.get('memory/usage')).toBe(2_000_000);
     expect(skips).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe('processor pipeline', () => {
     expect((caught as ProcessorError).context).toEqual({ processor: 'broken' });
     expect((caught as ProcessorError).cause).toBeInstanceOf(TypeError);
 
-    const own = new ProcessorError('value_type_mismatch', 'x');
+    const own = new ProcessorError('invalid_option', 'x');
     const rejecting: Processor = defineProcessor('strict', function* () {
       throw own;
     });
@@ -140,8 +140,8 @@ describe('processors in slices', () => {
     for (const pod of scheduledPods) {
       for (let i = 0; i < 60; i++) {
         const [key, set] = containerEntry(pod.metadata!.namespace!, pod.metadata!.name!, `extra-${i}`, {
-          'cpu/usage': intCumulative(Math.round(timeMs * 1e6 * (i + 1) * 1e-3)),
-          'memory/usage': intGauge(1_000 * (i + 1)),
+          'cpu/usage': Math.round(timeMs * 1e6 * (i + 1) * 1e-3),
+          'memory/usage': 1_000 * (i + 1),
         });
         set.scrapeTime = timeMs;
         batch.metricSets.set(key, set);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { floatGauge, intCumulative, intGauge } from '../../src/core/types.js';
 import type { ProcessorSkip } from '../../src/processors/errors.js';
 import { createPodAggregator } from '../../src/processors/podAggregator.js';
 import { batchOf, containerEntry, podEntry, setAt } from './builders.js';
@@ -11,55 +10,55 @@ describe('pod aggregator', () => {
     const batch = batchOf(0, [
       podEntry('default', 'web'),
       containerEntry('default', 'web', 'a', {
-        'memory/usage': intGauge(100),
-        'cpu/usage_rate': intGauge(20),
-        'network/rx_rate': floatGauge(1.5),
-        'cpu/request': intGauge(100),
-        restart_count: intGauge(1),
-        'custom/qps': floatGauge(3),
+        'memory/usage': 100,
+        'cpu/usage_rate': 20,
+        'network/rx_rate': 1.5,
+        'cpu/request': 100,
+        restart_count: 1,
+        'custom/qps': 3,
       }),
       containerEntry('default', 'web', 'b', {
-        'memory/usage': intGauge(50),
-        'cpu/usage_rate': intGauge(5),
-        'network/rx_rate': floatGauge(0.25),
-        'cpu/request': intGauge(200),
-        restart_count: intGauge(2),
+        'memory/usage': 50,
+        'cpu/usage_rate': 5,
+        'network/rx_rate': 0.25,
+        'cpu/request': 200,
+        restart_count: 2,
       }),
     ]);
     createPodAggregator().process(batch);
     const pod = setAt(batch, podSetKey);
     expect(Object.fromEntries(pod.metricValues)).toEqual({
-      'memory/usage': intGauge(150),
-      'cpu/usage_rate': intGauge(25),
-      'network/rx_rate': floatGauge(1.75),
-      'cpu/request': intGauge(300),
-      restart_count: intGauge(3),
-      'custom/qps': floatGauge(3),
+      'memory/usage': 150,
+      'cpu/usage_rate': 25,
+      'network/rx_rate': 1.75,
+      'cpu/request': 300,
+      restart_count: 3,
+      'custom/qps': 3,
     });
   });
 
   it('keeps a value the pod set already had instead of adding its containers (master rule)', () => {
     const batch = batchOf(0, [
-      podEntry('default', 'web', { 'memory/usage': intGauge(1_000), 'cpu/usage_rate': intGauge(40) }),
-      containerEntry('default', 'web', 'a', { 'memory/usage': intGauge(100), 'cpu/usage_rate': intGauge(10), 'memory/request': intGauge(64) }),
-      containerEntry('default', 'web', 'b', { 'memory/usage': intGauge(200), 'cpu/usage_rate': intGauge(20), 'memory/request': intGauge(32) }),
+      podEntry('default', 'web', { 'memory/usage': 1_000, 'cpu/usage_rate': 40 }),
+      containerEntry('default', 'web', 'a', { 'memory/usage': 100, 'cpu/usage_rate': 10, 'memory/request': 64 }),
+      containerEntry('default', 'web', 'b', { 'memory/usage': 200, 'cpu/usage_rate': 20, 'memory/request': 32 }),
     ]);
     createPodAggregator().process(batch);
     const pod = setAt(batch, podSetKey);
-    expect(pod.metricValues.get('memory/usage')!.value).toBe(1_000);
-    expect(pod.metricValues.get('cpu/usage_rate')!.value).toBe(40);
-    expect(pod.metricValues.get('memory/request')!.value).toBe(96);
+    expect(pod.metricValues.get('memory/usage')).toBe(1_000);
+    expect(pod.metricValues.get('cpu/usage_rate')).toBe(40);
+    expect(pod.metricValues.get('memory/request')).toBe(96);
   });
 
   it('never sums cumulative standard metrics or labeled metrics', () => {
     const [ck, container] = containerEntry('default', 'web', 'a', {
-      uptime: intCumulative(5_000),
-      'cpu/usage': intCumulative(9e9),
-      'memory/page_faults': intCumulative(10),
-      'network/rx': intCumulative(100),
-      'memory/working_set': intGauge(7),
+      uptime: 5_000,
+      'cpu/usage': 9e9,
+      'memory/page_faults': 10,
+      'network/rx': 100,
+      'memory/working_set': 7,
     });
-    container.labeledMetrics.push({ name: 'filesystem/usage', labels: { resource_id: '/' }, ...intGauge(4096) });
+    container.labeledMetrics.push({ name: 'filesystem/usage', labels: { resource_id: '/' }, value: 4096 });
     const batch = batchOf(0, [podEntry('default', 'web'), [ck, container]]);
     createPodAggregator().process(batch);
     const pod = setAt(batch, podSetKey);
@@ -68,16 +67,16 @@ describe('pod aggregator', () => {
   });
 
   it('does not change the container values it summed', () => {
-    const [ak, a] = containerEntry('default', 'web', 'a', { 'memory/usage': intGauge(100) });
-    const [bk, b] = containerEntry('default', 'web', 'b', { 'memory/usage': intGauge(50) });
+    const [ak, a] = containerEntry('default', 'web', 'a', { 'memory/usage': 100 });
+    const [bk, b] = containerEntry('default', 'web', 'b', { 'memory/usage': 50 });
     createPodAggregator().process(batchOf(0, [podEntry('default', 'web'), [ak, a], [bk, b]]));
-    expect(a.metricValues.get('memory/usage')!.value).toBe(100);
-    expect(b.metricValues.get('memory/usage')!.value).toBe(50);
+    expect(a.metricValues.get('memory/usage')).toBe(100);
+    expect(b.metricValues.get('memory/usage')).toBe(50);
   });
 
   it('creates a missing pod set with the container pod labels, including nodename', () => {
     const batch = batchOf(0, [
-      containerEntry('default', 'web', 'a', { 'memory/usage': intGauge(100) }, { pod_id: 'uid-1', namespace_id: 'ns-1', host_id: 'h', container_base_image: 'img' }),
+      containerEntry('default', 'web', 'a', { 'memory/usage': 100 }, { pod_id: 'uid-1', namespace_id: 'ns-1', host_id: 'h', container_base_image: 'img' }),
     ]);
     createPodAggregator().process(batch);
     const pod = setAt(batch, podSetKey);
@@ -91,27 +90,12 @@ describe('pod aggregator', () => {
       host_id: 'h',
       nodename: 'minikube',
     });
-    expect(pod.metricValues.get('memory/usage')!.value).toBe(100);
-  });
-
-  it('skips a metric whose value type differs between containers and reports the mismatch', () => {
-    const skips: ProcessorSkip[] = [];
-    const [bk] = containerEntry('default', 'web', 'b');
-    const batch = batchOf(0, [
-      podEntry('default', 'web'),
-      containerEntry('default', 'web', 'a', { 'custom/load': intGauge(2), 'memory/usage': intGauge(1) }),
-      containerEntry('default', 'web', 'b', { 'custom/load': floatGauge(0.5), 'memory/usage': intGauge(2) }),
-    ]);
-    createPodAggregator({ onSkip: (s) => skips.push(s) }).process(batch);
-    const pod = setAt(batch, podSetKey);
-    expect(pod.metricValues.get('custom/load')).toEqual(intGauge(2));
-    expect(pod.metricValues.get('memory/usage')!.value).toBe(3);
-    expect(skips).toEqual([{ processor: 'pod_aggregator', reason: 'value_type_mismatch', key: bk, metric: 'custom/load' }]);
+    expect(pod.metricValues.get('memory/usage')).toBe(100);
   });
 
   it('skips containers without pod labels and reports them', () => {
     const skips: ProcessorSkip[] = [];
-    const [k, container] = containerEntry('default', 'web', 'a', { 'memory/usage': intGauge(1) });
+    const [k, container] = containerEntry('default', 'web', 'a', { 'memory/usage': 1 });
     delete container.labels.pod_name;
     const batch = batchOf(0, [[k, container]]);
     createPodAggregator({ onSkip: (s) => skips.push(s) }).process(batch);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Label } from '../../src/core/labels.js';
-import { intCumulative, intGauge, type DataBatch, type LabeledMetric } from '../../src/core/types.js';
+import { metricTypesOf } from '../../src/core/metrics.js';
+import type { DataBatch, LabeledMetric } from '../../src/core/types.js';
 import type { ProcessorSkip } from '../../src/processors/errors.js';
 import { createRateCalculator } from '../../src/processors/rateCalculator.js';
 import { batchOf, containerEntry, nodeEntry, setAt } from './builders.js';
@@ -10,15 +11,14 @@ const start = Date.parse('2022-12-27T23:30:00Z');
 
 /** One container set with the given counters, scraped at `scrapeMs`, in a batch ending at `batchMs`. */
 function containerBatch(batchMs: number, scrapeMs: number, counters: Record<string, number>, startMs = start): DataBatch {
-  const metrics = Object.fromEntries(Object.entries(counters).map(([name, value]) => [name, intCumulative(value)]));
-  const [k, set] = containerEntry('default', 'web', 'app', metrics);
+  const [k, set] = containerEntry('default', 'web', 'app', counters);
   set.scrapeTime = scrapeMs;
   set.collectionStartTime = startMs;
   return batchOf(batchMs, [[k, set]]);
 }
 
 function diskIo(name: string, device: string, bytes: number): LabeledMetric {
-  return { name, labels: { [Label.ResourceId]: device }, ...intGauge(bytes) };
+  return { name, labels: { [Label.ResourceId]: device }, value: bytes };
 }
 
 describe('rate calculator', () => {
@@ -41,10 +41,12 @@ describe('rate calculator', () => {
     const set = setAt(second, key);
     const intervalNs = (119_000 - 59_000) * 1e6;
     // 1000 × 7,777,777,777 ns / 60e9 ns = 129.6 → truncated to 129 millicores.
-    expect(set.metricValues.get('cpu/usage_rate')).toEqual({ value: Math.trunc((1000 * 7_777_777_777) / intervalNs), valueType: 'int64', metricType: 'gauge' });
-    expect(set.metricValues.get('cpu/usage_rate')!.value).toBe(129);
-    expect(set.metricValues.get('memory/page_faults_rate')).toEqual({ value: (1e9 * 1) / intervalNs, valueType: 'float', metricType: 'gauge' });
-    expect(set.metricValues.get('network/tx_rate')!.value).toBeCloseTo(50, 12);
+    expect(set.metricValues.get('cpu/usage_rate')).toBe(Math.trunc((1000 * 7_777_777_777) / intervalNs));
+    expect(metricTypesOf('cpu/usage_rate')).toEqual({ valueType: 'int64', metricType: 'gauge' });
+    expect(set.metricValues.get('cpu/usage_rate')).toBe(129);
+    expect(set.metricValues.get('memory/page_faults_rate')).toBe((1e9 * 1) / intervalNs);
+    expect(metricTypesOf('memory/page_faults_rate')).toEqual({ valueType: 'float', metricType: 'gauge' });
+    expect(set.metricValues.get('network/tx_rate')).toBeCloseTo(50, 12);
   });
 
   it('computes exact integer millicores for counters beyond float precision', () => {
@@ -54,7 +56,7 @@ describe('rate calculator', () => {
     calculator.process(containerBatch(60_000, 59_000, { 'cpu/usage': base }));
     const second = calculator.process(containerBatch(120_000, 59_007, { 'cpu/usage': base + delta }));
     const expected = Number((1000n * BigInt(delta)) / BigInt(7 * 1e6));
-    expect(setAt(second, key).metricValues.get('cpu/usage_rate')!.value).toBe(expected);
+    expect(setAt(second, key).metricValues.get('cpu/usage_rate')).toBe(expected);
   });
 
   it('emits no rate across a restart, detected by a changed collection start time', () => {
@@ -71,7 +73,7 @@ describe('rate calculator', () => {
     const next = calculator.process(containerBatch(120_000, 119_000, { 'cpu/usage': 1e9, 'network/rx': 800 }));
     const set = setAt(next, key);
     expect(set.metricValues.has('cpu/usage_rate')).toBe(false);
-    expect(set.metricValues.get('network/rx_rate')!.value).toBeCloseTo(300 / 60, 12);
+    expect(set.metricValues.get('network/rx_rate')).toBeCloseTo(300 / 60, 12);
     expect(skips).toEqual([{ processor: 'rate calculator', reason: 'counter_decrease', key, metric: 'cpu/usage' }]);
   });
 
@@ -87,7 +89,7 @@ describe('rate calculator', () => {
 
     const next = calculator.process(containerBatch(180_000, 179_000, { 'cpu/usage': 13e9 }));
     // Rate against the batch at 120 s (10e9 ns at 119 s), not the rejected ones.
-    expect(setAt(next, key).metricValues.get('cpu/usage_rate')!.value).toBe(50);
+    expect(setAt(next, key).metricValues.get('cpu/usage_rate')).toBe(50);
   });
 
   it('skips a set that was not scraped strictly later than before', () => {
@@ -125,8 +127,8 @@ describe('rate calculator', () => {
     calculator.process(next);
     const rates = setAt(next, 'node:minikube').labeledMetrics.filter((m) => m.name.endsWith('_rate'));
     expect(rates).toEqual([
-      { name: 'disk/io_read_bytes_rate', labels: { resource_id: '/dev/sdb' }, value: (1e9 * 500) / 10e9, valueType: 'float', metricType: 'gauge' },
-      { name: 'disk/io_read_bytes_rate', labels: { resource_id: '/dev/sda' }, value: (1e9 * 2000) / 10e9, valueType: 'float', metricType: 'gauge' },
+      { name: 'disk/io_read_bytes_rate', labels: { resource_id: '/dev/sdb' }, value: (1e9 * 500) / 10e9 },
+      { name: 'disk/io_read_bytes_rate', labels: { resource_id: '/dev/sda' }, value: (1e9 * 2000) / 10e9 },
     ]);
   });
 });

@@ -1,7 +1,6 @@
 import type { V1Job, V1OwnerReference, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { workloadKey } from '../../src/core/keys.js';
-import { floatGauge, intGauge, type MetricValue } from '../../src/core/types.js';
 import type { ProcessorSkip } from '../../src/processors/errors.js';
 import { createWorkloadAggregator } from '../../src/processors/workloadAggregator.js';
 import { resolveWorkload } from '../../src/processors/workloadResolver.js';
@@ -29,7 +28,7 @@ function replicaSetOwnerOf(p: V1Pod): { replicaSet: string; hash: string } {
   return { replicaSet: p.metadata!.ownerReferences!.find((o) => o.kind === 'ReplicaSet')!.name, hash: p.metadata!.labels!['pod-template-hash']! };
 }
 
-const usage = (cpu: number, memory: number): Record<string, MetricValue> => ({ 'cpu/usage_rate': intGauge(cpu), 'memory/usage': intGauge(memory) });
+const usage = (cpu: number, memory: number): Record<string, number> => ({ 'cpu/usage_rate': cpu, 'memory/usage': memory });
 
 describe('workload resolution', () => {
   it('resolves a ReplicaSet found in the lister to the Deployment that controls it', () => {
@@ -88,7 +87,7 @@ describe('workload aggregator', () => {
 
   it('sums the fixture StatefulSet pods into one workload set with the workload labels', () => {
     const batch = batchOf(0, [
-      podEntry('scraper', 'e2e-statefulset-0', { ...usage(3, 1_000), 'cpu/request': intGauge(10) }, { namespace_id: 'ns-scraper' }),
+      podEntry('scraper', 'e2e-statefulset-0', { ...usage(3, 1_000), 'cpu/request': 10 }, { namespace_id: 'ns-scraper' }),
       podEntry('scraper', 'e2e-statefulset-1', usage(4, 2_000), { namespace_id: 'ns-scraper' }),
     ]);
     const listers = fixtureListers();
@@ -101,7 +100,7 @@ describe('workload aggregator', () => {
       workload_kind: 'StatefulSet',
       workload_name: 'e2e-statefulset',
     });
-    expect(Object.fromEntries(workload.metricValues)).toEqual({ 'cpu/usage_rate': intGauge(7), 'memory/usage': intGauge(3_000), 'cpu/request': intGauge(10) });
+    expect(Object.fromEntries(workload.metricValues)).toEqual({ 'cpu/usage_rate': 7, 'memory/usage': 3_000, 'cpu/request': 10 });
     expect(batch.metricSets.has('namespace:scraper/statefulset:e2e-statefulset')).toBe(true);
   });
 
@@ -122,27 +121,25 @@ describe('workload aggregator', () => {
       'namespace:kube-system/deployment:coredns',
       'namespace:scraper/cronjob:report',
     ]);
-    expect(setAt(batch, 'namespace:scraper/cronjob:report').metricValues.get('memory/usage')).toEqual(intGauge(90));
+    expect(setAt(batch, 'namespace:scraper/cronjob:report').metricValues.get('memory/usage')).toBe(90);
   });
 
-  it('does not add a metric a pod lacks, and skips a mismatched value type with a report', () => {
+  it('does not add a metric a pod lacks', () => {
     const skips: ProcessorSkip[] = [];
     const listers = fixtureListers();
     const batch = batchOf(0, [
-      podEntry('kube-system', 'kindnet-5jgd8', { 'memory/usage': intGauge(10) }),
-      podEntry('scraper', 'e2e-ds-s2h7r', { 'memory/usage': intGauge(1) }),
-      podEntry('scraper', 'e2e-statefulset-0', { 'memory/usage': intGauge(1), 'cpu/usage_rate': intGauge(5) }),
-      podEntry('scraper', 'e2e-statefulset-1', { 'memory/usage': floatGauge(0.5) }),
+      podEntry('kube-system', 'kindnet-5jgd8', { 'memory/usage': 10 }),
+      podEntry('scraper', 'e2e-ds-s2h7r', { 'memory/usage': 1 }),
+      podEntry('scraper', 'e2e-statefulset-0', { 'memory/usage': 1, 'cpu/usage_rate': 5 }),
+      podEntry('scraper', 'e2e-statefulset-1'),
     ]);
     createWorkloadAggregator({ podLister: listers, ownerLister: listers, onSkip: (s) => skips.push(s) }).process(batch);
-    expect(Object.fromEntries(setAt(batch, 'namespace:kube-system/daemonset:kindnet').metricValues)).toEqual({ 'memory/usage': intGauge(10) });
+    expect(Object.fromEntries(setAt(batch, 'namespace:kube-system/daemonset:kindnet').metricValues)).toEqual({ 'memory/usage': 10 });
     expect(Object.fromEntries(setAt(batch, 'namespace:scraper/statefulset:e2e-statefulset').metricValues)).toEqual({
-      'memory/usage': intGauge(1),
-      'cpu/usage_rate': intGauge(5),
+      'memory/usage': 1,
+      'cpu/usage_rate': 5,
     });
-    expect(skips).toEqual([
-      { processor: 'workload_aggregator', reason: 'value_type_mismatch', key: 'namespace:scraper/pod:e2e-statefulset-1', metric: 'memory/usage' },
-    ]);
+    expect(skips).toEqual([]);
   });
 
   it('reports pod sets whose pod is not in the lister', () => {

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { customMetricPrefix } from '../../src/core/metrics.js';
+import { customMetricPrefix, metricTypesOf } from '../../src/core/metrics.js';
 import type { DataBatch, MetricSet } from '../../src/core/types.js';
 import { createProcessors, runProcessors } from '../../src/processors/pipeline.js';
 import { SourceError } from '../../src/sources/errors.js';
@@ -32,11 +32,11 @@ function badValues(metricSets: ReadonlyMap<string, MetricSet>, { allowNegative }
     for (const time of ['collectionStartTime', 'scrapeTime', 'entityCreateTime'] as const) {
       if (!Number.isFinite(set[time])) bad.push(`${key} ${time} = ${set[time]}`);
     }
-    const values = [...[...set.metricValues].map(([name, v]) => ({ name, ...v })), ...set.labeledMetrics];
+    const values = [...[...set.metricValues].map(([name, value]) => ({ name, value })), ...set.labeledMetrics];
     for (const v of values) {
       const where = `${key} ${v.name} = ${v.value}`;
       if (typeof v.value !== 'number' || !Number.isFinite(v.value)) bad.push(`${where} (not finite)`);
-      else if (v.valueType === 'int64' && !Number.isInteger(v.value)) bad.push(`${where} (int64 not an integer)`);
+      else if (metricTypesOf(v.name).valueType === 'int64' && !Number.isInteger(v.value)) bad.push(`${where} (int64 not an integer)`);
       else if (!allowNegative && v.value < 0 && !v.name.startsWith(customMetricPrefix)) bad.push(`${where} (negative)`);
     }
   }

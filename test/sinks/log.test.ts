@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { nodeKey, podContainerKey } from '../../src/core/keys.js';
-import { createMetricSet, floatGauge, intCumulative, intGauge, type DataBatch } from '../../src/core/types.js';
+import { createMetricSet, type DataBatch } from '../../src/core/types.js';
 import { decodeSummary } from '../../src/sources/summary/decode.js';
 import { createLogSink, formatBatch } from '../../src/sinks/log.js';
 import { readFixture, readFixtureJson } from '../helpers/fixtures.js';
@@ -12,15 +12,15 @@ const timestamp = Date.UTC(2024, 0, 1, 10, 1, 0);
 /** Two sets, each with labels, metrics and labeled metrics inserted out of order. */
 function handBuiltBatch(): DataBatch {
   const container = createMetricSet({ type: 'pod_container', pod_name: 'web-1', namespace_name: 'default', container_name: 'nginx' });
-  container.metricValues.set('memory/usage', intGauge(4_194_304));
-  container.metricValues.set('cpu/usage_rate', intGauge(15));
-  container.metricValues.set('cpu/usage', intCumulative(123_456_789));
+  container.metricValues.set('memory/usage', 4_194_304);
+  container.metricValues.set('cpu/usage_rate', 15);
+  container.metricValues.set('cpu/usage', 123_456_789);
   container.labeledMetrics.push(
-    { name: 'filesystem/usage', labels: { resource_id: 'logs' }, ...intGauge(8_192) },
-    { name: 'accelerator/duty_cycle', labels: { model: 'tesla-p100', make: 'nvidia', accelerator_id: 'GPU-1' }, ...intGauge(40) },
+    { name: 'filesystem/usage', labels: { resource_id: 'logs' }, value: 8_192 },
+    { name: 'accelerator/duty_cycle', labels: { model: 'tesla-p100', make: 'nvidia', accelerator_id: 'GPU-1' }, value: 40 },
   );
   const node = createMetricSet({ type: 'node', nodename: 'node-1', hostname: 'node-1.example', labels: '' });
-  node.metricValues.set('memory/node_utilization', floatGauge(0.25));
+  node.metricValues.set('memory/node_utilization', 0.25);
   return {
     timestamp,
     metricSets: new Map([

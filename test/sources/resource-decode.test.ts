@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMetric } from '../../src/core/metrics.js';
+import { describeMetric, metricTypesOf } from '../../src/core/metrics.js';
 import { decodeResourceMetrics } from '../../src/sources/resource/decode.js';
 import type { NodeInfo } from '../../src/sources/types.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -69,8 +69,8 @@ describe('decodeResourceMetrics on the kind 1.21 capture', () => {
     const memory = lines.find((l) => l.name === 'node_memory_working_set_bytes')!;
     const set = decoded.metricSets.get(`node:${node.nodeName}`)!;
     expect(set.labels).toEqual({ type: 'node', ...nodeLabels });
-    expect(set.metricValues.get('cpu/usage')).toEqual({ value: scaled(cpu.value, 9), valueType: 'int64', metricType: 'cumulative' });
-    expect(set.metricValues.get('memory/working_set')).toEqual({ value: scaled(memory.value, 0), valueType: 'int64', metricType: 'gauge' });
+    expect(set.metricValues.get('cpu/usage')).toBe(scaled(cpu.value, 9));
+    expect(set.metricValues.get('memory/working_set')).toBe(scaled(memory.value, 0));
     expect([...set.metricValues.keys()].sort()).toEqual(['cpu/usage', 'memory/working_set']);
     expect(set.scrapeTime).toBe(cpu.timestampMs);
     expect(set.collectionStartTime).toBe(0);
@@ -96,8 +96,8 @@ describe('decodeResourceMetrics on the kind 1.21 capture', () => {
         namespace_name: namespace,
         ...(type === 'pod_container' ? { container_name: container } : {}),
       });
-      expect(set.metricValues.get('cpu/usage')?.value).toBe(scaled(cpu.value, 9));
-      expect(set.metricValues.get('memory/working_set')?.value).toBe(scaled(memory.value, 0));
+      expect(set.metricValues.get('cpu/usage')).toBe(scaled(cpu.value, 9));
+      expect(set.metricValues.get('memory/working_set')).toBe(scaled(memory.value, 0));
       expect(set.scrapeTime).toBe(cpu.timestampMs);
       expect(set.metricValues.has('uptime')).toBe(false);
     }
@@ -111,8 +111,10 @@ describe('decodeResourceMetrics on the kind 1.21 capture', () => {
     for (const set of decoded.metricSets.values()) {
       for (const [name, value] of set.metricValues) {
         const descriptor = describeMetric(name)!;
-        expect([name, value.metricType, value.valueType]).toEqual([name, descriptor.type, descriptor.valueType]);
-        expect(Number.isInteger(value.value)).toBe(true);
+        // Values carry no types: every decoded name must type its values as the catalogue does.
+        const { metricType, valueType } = metricTypesOf(name);
+        expect([name, metricType, valueType]).toEqual([name, descriptor.type, descriptor.valueType]);
+        expect(Number.isInteger(value)).toBe(true);
       }
     }
   });
@@ -134,13 +136,13 @@ describe('decodeResourceMetrics on variations of the capture', () => {
     const body = `${text}# TYPE container_start_time_seconds gauge\ncontainer_start_time_seconds${series} ${startSeconds}\n`;
     const set = decodeResourceMetrics(body, node, { nowMs }).metricSets.get(containerKey)!;
     expect(set.collectionStartTime).toBe(scaled(startSeconds, 3));
-    expect(set.metricValues.get('uptime')).toEqual({ value: nowMs - scaled(startSeconds, 3), valueType: 'int64', metricType: 'cumulative' });
+    expect(set.metricValues.get('uptime')).toBe(nowMs - scaled(startSeconds, 3));
   });
 
   it('gives uptime 0, never a negative one, to a container that starts after now', () => {
     const body = `${text}container_start_time_seconds${series} ${(nowMs + 5000) / 1000}\n`;
     const set = decodeResourceMetrics(body, node, { nowMs }).metricSets.get(containerKey)!;
-    expect(set.metricValues.get('uptime')?.value).toBe(0);
+    expect(set.metricValues.get('uptime')).toBe(0);
     expect(set.collectionStartTime).toBe(nowMs + 5000);
   });
 
@@ -163,7 +165,7 @@ describe('decodeResourceMetrics on variations of the capture', () => {
   it('keeps the later of two samples of one series', () => {
     const body = `${text}container_cpu_usage_seconds_total${series} 1 1\ncontainer_cpu_usage_seconds_total${series} 999 ${podCpu.timestampMs! + 1}\n`;
     const set = decodeResourceMetrics(body, node, { nowMs }).metricSets.get(containerKey)!;
-    expect(set.metricValues.get('cpu/usage')?.value).toBe(999e9);
+    expect(set.metricValues.get('cpu/usage')).toBe(999e9);
     expect(set.scrapeTime).toBe(podCpu.timestampMs! + 1);
   });
 

@@ -132,7 +132,7 @@ describe('decodeResourceMetrics never throws anything but SourceError malformed'
       outcomes.decoded++;
       for (const set of result.metricSets.values()) {
         for (const value of set.metricValues.values()) {
-          if (!Number.isInteger(value.value) || value.value < 0) invalidValues.push(value.value);
+          if (!Number.isInteger(value) || value < 0) invalidValues.push(value);
         }
       }
     }

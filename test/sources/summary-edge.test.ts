@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { metricTypesOf } from '../../src/core/metrics.js';
 import { SourceError } from '../../src/sources/errors.js';
 import { decodeSummary } from '../../src/sources/summary/decode.js';
 import { summaryLimits } from '../../src/sources/summary/schema.js';
@@ -58,7 +59,7 @@ describe('decodeSummary with containers reported twice in one pod', () => {
     const { decoded } = withDuplicate('2017-04-18T16:00:00Z', 1, position);
     const set = decoded.metricSets.get(beatsContainer)!;
     expect(set.collectionStartTime).toBe(Date.parse(original.startTime));
-    expect(set.metricValues.get('cpu/usage')!.value).toBe(original.cpu.usageCoreNanoSeconds);
+    expect(set.metricValues.get('cpu/usage')).toBe(original.cpu.usageCoreNanoSeconds);
     expect(decoded.droppedEntities).toBe(0);
   });
 
@@ -66,13 +67,13 @@ describe('decodeSummary with containers reported twice in one pod', () => {
     const { decoded } = withDuplicate('2017-04-19T10:00:00Z', 7, position);
     const set = decoded.metricSets.get(beatsContainer)!;
     expect(set.collectionStartTime).toBe(Date.parse('2017-04-19T10:00:00Z'));
-    expect(set.metricValues.get('cpu/usage')!.value).toBe(7);
-    expect(set.metricValues.get('uptime')!.value).toBe(nowMs - Date.parse('2017-04-19T10:00:00Z'));
+    expect(set.metricValues.get('cpu/usage')).toBe(7);
+    expect(set.metricValues.get('uptime')).toBe(nowMs - Date.parse('2017-04-19T10:00:00Z'));
   });
 
   it('lets the later entry win when both started at the same time, as Heapster did', () => {
     const { decoded } = withDuplicate(original.startTime, 5, 'after');
-    expect(decoded.metricSets.get(beatsContainer)!.metricValues.get('cpu/usage')!.value).toBe(5);
+    expect(decoded.metricSets.get(beatsContainer)!.metricValues.get('cpu/usage')).toBe(5);
   });
 });
 
@@ -105,8 +106,6 @@ describe('decodeSummary with user-defined metrics and accelerators', () => {
         name,
         labels: { make: a.make, model: a.model, accelerator_id: a.id },
         value,
-        valueType: 'int64',
-        metricType: 'gauge',
       })),
     );
     expect(set.labeledMetrics.filter((m) => m.name.startsWith('accelerator/'))).toEqual(expected);
@@ -114,10 +113,13 @@ describe('decodeSummary with user-defined metrics and accelerators', () => {
 
   it('stores gauge, cumulative and delta metrics as custom/<name> floats and skips unknown types', () => {
     const custom = Object.fromEntries([...set.metricValues].filter(([name]) => name.startsWith('custom/')));
-    expect(custom).toEqual({
-      'custom/queue_depth': { value: 12.5, valueType: 'float', metricType: 'gauge' },
-      'custom/requests': { value: 1000, valueType: 'float', metricType: 'cumulative' },
-      'custom/errors': { value: -3, valueType: 'float', metricType: 'delta' },
+    expect(custom).toEqual({ 'custom/queue_depth': 12.5, 'custom/requests': 1000, 'custom/errors': -3 });
+    // Values carry no types: decoding declares each custom metric's type from its first value.
+    const types = Object.fromEntries(Object.keys(custom).map((name) => [name, metricTypesOf(name)]));
+    expect(types).toEqual({
+      'custom/queue_depth': { valueType: 'float', metricType: 'gauge' },
+      'custom/requests': { valueType: 'float', metricType: 'cumulative' },
+      'custom/errors': { valueType: 'float', metricType: 'delta' },
     });
     expect(decoded.droppedEntities).toBe(0);
   });
@@ -165,7 +167,7 @@ describe('decodeSummary with missing fields', () => {
     });
     const pod = decoded.metricSets.get(beatsPod)!;
     expect(pod.scrapeTime).toBe(0);
-    expect(pod.metricValues.get('cpu/usage')!.value).toBe(99);
+    expect(pod.metricValues.get('cpu/usage')).toBe(99);
   });
 
   it('emits container ephemeral storage only when both rootfs and logs report used bytes', () => {
@@ -182,7 +184,7 @@ describe('decodeSummary with missing fields', () => {
     });
     expect(decoded.metricSets.get(beatsNode)!.metricValues.has('uptime')).toBe(false);
     expect(decoded.metricSets.get(beatsNode)!.collectionStartTime).toBe(0);
-    expect(decoded.metricSets.get(beatsContainer)!.metricValues.get('uptime')!.value).toBe(0);
+    expect(decoded.metricSets.get(beatsContainer)!.metricValues.get('uptime')).toBe(0);
   });
 
   it('accepts a document without pods or system containers', () => {

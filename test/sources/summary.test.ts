@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMetric } from '../../src/core/metrics.js';
+import { describeMetric, metricTypesOf } from '../../src/core/metrics.js';
 import type { MetricSet } from '../../src/core/types.js';
 import { decodeSummary } from '../../src/sources/summary/decode.js';
 import type { NodeInfo } from '../../src/sources/types.js';
@@ -56,7 +56,7 @@ function labeledOf(set: MetricSet): string[] {
 }
 
 function valuesOf(set: MetricSet): Record<string, number> {
-  return Object.fromEntries([...set.metricValues].map(([name, v]) => [name, v.value]));
+  return Object.fromEntries(set.metricValues);
 }
 
 function uptime(values: Record<string, number>, startTime: string | undefined, nowMs: number): void {
@@ -141,13 +141,14 @@ describe('decodeSummary on the real captures', () => {
   it.each(summaryFixtures)('types every metric of %s as the catalogue declares it', (fixture) => {
     const { decoded } = decodeFixture(fixture, Date.parse('2030-01-01T00:00:00Z'));
     for (const set of decoded.metricSets.values()) {
-      const all = [...[...set.metricValues].map(([name, value]) => ({ name, ...value })), ...set.labeledMetrics];
+      const all = [...[...set.metricValues].map(([name, value]) => ({ name, value })), ...set.labeledMetrics];
       for (const metric of all) {
         const descriptor = describeMetric(metric.name);
         expect(descriptor, metric.name).toBeDefined();
-        expect({ name: metric.name, type: metric.metricType, valueType: metric.valueType }).toEqual({
+        // Values carry no types: a decoded name must be one whose catalogue types are the summary's.
+        expect({ name: metric.name, ...metricTypesOf(metric.name) }).toEqual({
           name: metric.name,
-          type: descriptor!.type,
+          metricType: descriptor!.type,
           valueType: descriptor!.valueType,
         });
         expect(Number.isInteger(metric.value)).toBe(true);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { floatGauge } from '../../src/core/types.js';
 import { createModelStore } from '../../src/store/modelStore.js';
 import type { AggregationBucket, AggregationName } from '../../src/store/types.js';
 import { at, batchOf, minute, pod, seededRandom } from './batches.js';
@@ -104,9 +103,11 @@ describe('aggregations', () => {
 
   it('averages float values without truncating them', () => {
     const floats = createModelStore();
-    floats.write(batchOf(at(0), [pod('default', 'a', { [metric]: floatGauge(0.25) })]));
-    floats.write(batchOf(at(1), [pod('default', 'a', { [metric]: floatGauge(0.5) })]));
-    expect(floats.aggregate(key, metric, ['average', 'median']).buckets).toEqual([{ timestamp: at(0), count: 2, average: 0.375, median: 0.375 }]);
+    // A float metric: integer metrics (cpu/usage_rate) are truncated when set.
+    const rate = 'network/rx_rate';
+    floats.write(batchOf(at(0), [pod('default', 'a', { [rate]: 0.25 })]));
+    floats.write(batchOf(at(1), [pod('default', 'a', { [rate]: 0.5 })]));
+    expect(floats.aggregate(key, rate, ['average', 'median']).buckets).toEqual([{ timestamp: at(0), count: 2, average: 0.375, median: 0.375 }]);
   });
 
   it('returns no buckets for an unknown key, metric or empty range', () => {

@@ -1,7 +1,7 @@
 /**
  * Builders of small fake batches for the store tests.
  */
-import { floatGauge, intGauge, createMetricSet, type DataBatch, type LabeledMetric, type MetricSet, type MetricValue } from '../../src/core/types.js';
+import { createMetricSet, type DataBatch, type LabeledMetric, type MetricSet } from '../../src/core/types.js';
 import { nodeKey, podKey } from '../../src/core/keys.js';
 import { createRandom } from '../../src/sim/random.js';
 
@@ -17,28 +17,28 @@ export function batchOf(timestampMs: number, sets: Iterable<readonly [string, Me
   return { timestamp: timestampMs, metricSets: new Map(sets) };
 }
 
-/** A pod set with integer gauges. */
-export function pod(namespace: string, name: string, values: Record<string, number | MetricValue>, extraLabels: Record<string, string> = {}): [string, MetricSet] {
+/** A pod set of the given values (typed by their metric names: integer metrics truncate). */
+export function pod(namespace: string, name: string, values: Record<string, number>, extraLabels: Record<string, string> = {}): [string, MetricSet] {
   const set = createMetricSet({ type: 'pod', namespace_name: namespace, pod_name: name, ...extraLabels });
-  for (const [metric, value] of Object.entries(values)) set.metricValues.set(metric, typeof value === 'number' ? intGauge(value) : value);
+  for (const [metric, value] of Object.entries(values)) set.metricValues.set(metric, value);
   return [podKey(namespace, name), set];
 }
 
-/** A node set with integer gauges. */
-export function node(name: string, values: Record<string, number | MetricValue>, extraLabels: Record<string, string> = {}): [string, MetricSet] {
+/** A node set of the given values (typed by their metric names: integer metrics truncate). */
+export function node(name: string, values: Record<string, number>, extraLabels: Record<string, string> = {}): [string, MetricSet] {
   const set = createMetricSet({ type: 'node', nodename: name, hostname: name, ...extraLabels });
-  for (const [metric, value] of Object.entries(values)) set.metricValues.set(metric, typeof value === 'number' ? intGauge(value) : value);
+  for (const [metric, value] of Object.entries(values)) set.metricValues.set(metric, value);
   return [nodeKey(name), set];
 }
 
-/** A labeled integer gauge. */
+/** A labeled value of an integer metric (truncated, as the sources truncate integer values). */
 export function labeled(name: string, labels: Record<string, string>, value: number): LabeledMetric {
-  return { name, labels, ...intGauge(value) };
+  return { name, labels, value: Math.trunc(value) };
 }
 
-/** A labeled float gauge. */
+/** A labeled value of a float metric. */
 export function labeledFloat(name: string, labels: Record<string, string>, value: number): LabeledMetric {
-  return { name, labels, ...floatGauge(value) };
+  return { name, labels, value };
 }
 
 /** A deterministic pseudo-random generator (the simulator's mulberry32). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createModelStore } from '../../src/store/modelStore.js';
-import { at, batchOf, labeled, labeledFloat, node } from './batches.js';
+import { at, batchOf, labeled, node } from './batches.js';
 
 const usage = 'filesystem/usage';
 const limit = 'filesystem/limit';
@@ -64,14 +64,15 @@ describe('labeled metrics', () => {
       const entry = node('n1', {});
       // The second batch lists the same pairs in another order.
       const labels = m === 0 ? gpu : { accelerator_id: 'gpu-0', model: 'tesla', make: 'nvidia' };
-      entry[1].labeledMetrics.push(labeledFloat('accelerator/duty_cycle', labels, 0.5 + m));
-      entry[1].labeledMetrics.push(labeledFloat('accelerator/duty_cycle', { ...gpu, accelerator_id: 'gpu-1' }, 0.25));
+      entry[1].labeledMetrics.push(labeled('accelerator/duty_cycle', labels, 50 + m));
+      entry[1].labeledMetrics.push(labeled('accelerator/duty_cycle', { ...gpu, accelerator_id: 'gpu-1' }, 25));
       accel.write(batchOf(at(m), [entry]));
     }
     const series = accel.labeledSeries(nodeKey, 'accelerator/duty_cycle', { model: 'tesla', accelerator_id: 'gpu-0', make: 'nvidia' });
     expect(series).toHaveLength(1);
-    expect(series[0]?.points.map((p) => p.value)).toEqual([0.5, 1.5]);
-    expect(series[0]?.valueType).toBe('float');
+    expect(series[0]?.points.map((p) => p.value)).toEqual([50, 51]);
+    // The duty cycle is an integer percentage in the catalogue: the column takes the name's type.
+    expect(series[0]?.valueType).toBe('int64');
     expect(accel.labeledSeries(nodeKey, 'accelerator/duty_cycle', { make: 'nvidia', model: 'tesla' })).toEqual([]);
     expect(accel.labeledSeries(nodeKey, 'accelerator/duty_cycle', undefined)).toHaveLength(2);
   });

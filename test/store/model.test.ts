@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetricSet, floatGauge, intGauge, type DataBatch } from '../../src/core/types.js';
+import { createMetricSet, type DataBatch } from '../../src/core/types.js';
 import { createModelStore } from '../../src/store/modelStore.js';
 import type { LabeledSeries, Point } from '../../src/store/types.js';
 import { at, batchOf, labeled, minute, seededRandom } from './batches.js';
@@ -27,7 +27,7 @@ function createReference(retentionMs: number) {
     lastSeen: (key: string) => lastSeen.get(key),
     series(key: string, metric: string): Point[] {
       return ordered().flatMap((b) => {
-        const value = b.metricSets.get(key)?.metricValues.get(metric)?.value;
+        const value = b.metricSets.get(key)?.metricValues.get(metric);
         return isValue(value) ? [{ timestamp: b.timestamp, value }] : [];
       });
     },
@@ -69,7 +69,7 @@ describe('the columnar store against a reference', () => {
       const sets = window.filter(() => random() < 0.8).map((name) => {
         const set = createMetricSet({ type: 'pod', namespace_name: 'ns', pod_name: name });
         for (const metric of metrics) {
-          if (random() < 0.6) set.metricValues.set(metric, metric === 'custom/qps' ? floatGauge(random() * 10) : intGauge(Math.floor(random() * 1e6)));
+          if (random() < 0.6) set.metricValues.set(metric, metric === 'custom/qps' ? random() * 10 : Math.floor(random() * 1e6));
         }
         for (const name of labeledNames) {
           if (random() < 0.5) set.labeledMetrics.push(labeled(name, { resource_id: '/' }, Math.floor(random() * 1e9)));
@@ -114,7 +114,7 @@ describe('the columnar store against a reference', () => {
       const sets = Array.from({ length: 50 }, (_, i) => {
         const name = `pod-${m}-${i}`;
         const set = createMetricSet({ type: 'pod', namespace_name: 'ns', pod_name: name });
-        set.metricValues.set('cpu/usage_rate', intGauge(i));
+        set.metricValues.set('cpu/usage_rate', i);
         set.labeledMetrics.push(labeled('filesystem/usage', { resource_id: `Volume:${name}` }, i));
         return [`namespace:ns/pod:${name}`, set] as const;
       });

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { clusterKey, namespaceKey, podContainerKey, systemContainerKey } from '../../src/core/keys.js';
-import { createMetricSet, floatGauge, intCumulative, intGauge, type DataBatch } from '../../src/core/types.js';
+import { createMetricSet, type DataBatch } from '../../src/core/types.js';
 import { createModelStore } from '../../src/store/modelStore.js';
 import { at, batchOf, labeled, node, pod } from './batches.js';
 
 function container(namespace: string, podName: string, name: string, cpu: number) {
   const set = createMetricSet({ type: 'pod_container', namespace_name: namespace, pod_name: podName, container_name: name }, { collectionStartTime: 1234 });
-  set.metricValues.set('cpu/usage_rate', intGauge(cpu));
+  set.metricValues.set('cpu/usage_rate', cpu);
   return [podContainerKey(namespace, podName, name), set] as const;
 }
 
 function clusterBatch(m: number): DataBatch {
   const sysContainer = createMetricSet({ type: 'sys_container', hostname: 'host-1', container_name: 'kubelet' });
-  sysContainer.metricValues.set('memory/usage', intGauge(m));
+  sysContainer.metricValues.set('memory/usage', m);
   const ns = createMetricSet({ type: 'ns', namespace_name: 'kube-system' });
-  ns.metricValues.set('cpu/usage_rate', intGauge(m));
+  ns.metricValues.set('cpu/usage_rate', m);
   return batchOf(at(m), [
-    node('n1', { 'cpu/usage_rate': 100 + m, 'cpu/node_utilization': floatGauge(0.25 + m / 100), 'cpu/usage': intCumulative(1e12 + m) }, { hostname: 'host-1' }),
+    node('n1', { 'cpu/usage_rate': 100 + m, 'cpu/node_utilization': 0.25 + m / 100, 'cpu/usage': 1e12 + m }, { hostname: 'host-1' }),
     node('n2', { 'cpu/usage_rate': 200 + m }, { hostname: 'host-2' }),
     [systemContainerKey('n1', 'kubelet'), sysContainer],
     [namespaceKey('kube-system'), ns],
@@ -140,8 +140,8 @@ describe('write validation', () => {
     const store = createModelStore();
     const entry = pod('default', 'a', { 'cpu/usage_rate': 5 });
     entry[1].labeledMetrics.push({ name: 'filesystem/usage', labels: null, value: 1 } as never, labeled('filesystem/usage', { resource_id: '/' }, 2));
-    entry[1].metricValues.set('memory/usage', { value: Number.NaN, valueType: 'int64', metricType: 'gauge' });
-    entry[1].metricValues.set('memory/rss', { value: 'x', valueType: 'int64', metricType: 'gauge' } as never);
+    entry[1].metricValues.set('memory/usage', Number.NaN);
+    entry[1].metricValues.set('memory/rss', 'x' as never);
     store.write(batchOf(at(0), [entry]));
     expect(store.metricNames('namespace:default/pod:a')).toEqual(['cpu/usage_rate']);
     expect(store.labeledSeries('namespace:default/pod:a', 'filesystem/usage', undefined).map((s) => s.points)).toEqual([[{ timestamp: at(0), value: 2 }]]);

@@ -6,8 +6,8 @@
  */
 import { MetricSetType } from '../../core/keys.js';
 import { Label, commonLabels, containerLabels, exportedLabelKeys, podLabels, type LabelDescriptor } from '../../core/labels.js';
-import { labeledMetrics, requestLimitMetrics, standardMetrics, type MetricDescriptor } from '../../core/metrics.js';
-import type { DataBatch, MetricSet, MetricValue } from '../../core/types.js';
+import { labeledMetrics, metricTypesOf, requestLimitMetrics, standardMetrics, type MetricDescriptor } from '../../core/metrics.js';
+import type { DataBatch, MetricSet } from '../../core/types.js';
 import type { QueryService } from '../query/types.js';
 import { scopedAnswer } from './access.js';
 import { formatGoTime } from './goTime.js';
@@ -48,12 +48,12 @@ function exportLabels(set: MetricSet): Record<string, string> {
   return sortedRecord(labels);
 }
 
-function point(batch: DataBatch, set: MetricSet, value: MetricValue, labels?: Record<string, string>): PointJson {
+function point(batch: DataBatch, set: MetricSet, name: string, value: number, labels?: Record<string, string>): PointJson {
   // Cumulative points start when the entity's counters started.
-  const start = value.metricType === 'cumulative' ? set.collectionStartTime : batch.timestamp;
+  const start = metricTypesOf(name).metricType === 'cumulative' ? set.collectionStartTime : batch.timestamp;
   const end = formatGoTime(batch.timestamp);
-  if (!labels) return { start: formatGoTime(start), end, value: value.value };
-  return { start: formatGoTime(start), end, labels: sortedRecord(Object.entries(labels)), value: value.value };
+  if (!labels) return { start: formatGoTime(start), end, value };
+  return { start: formatGoTime(start), end, labels: sortedRecord(Object.entries(labels)), value };
 }
 
 /** The export of one batch: a Timeseries per node, pod, pod-container and system-container set. */
@@ -65,8 +65,8 @@ export function exportBatch(batch: DataBatch): TimeseriesJson[] {
     if (!exportedTypes.has(set.labels[Label.Type] ?? '')) continue;
     const metrics = new Map<string, PointJson[]>();
     const add = (name: string, p: PointJson) => metrics.set(name, [...(metrics.get(name) ?? []), p]);
-    for (const [name, value] of set.metricValues) if (exportedNames.has(name)) add(name, point(batch, set, value));
-    for (const labeled of set.labeledMetrics) if (exportedNames.has(labeled.name)) add(labeled.name, point(batch, set, labeled, labeled.labels));
+    for (const [name, value] of set.metricValues) if (exportedNames.has(name)) add(name, point(batch, set, name, value));
+    for (const labeled of set.labeledMetrics) if (exportedNames.has(labeled.name)) add(labeled.name, point(batch, set, labeled.name, labeled.value, labeled.labels));
     timeseries.push({ metrics: sortedRecord(metrics), labels: exportLabels(set) });
   }
   return timeseries;

@@ -20,10 +20,10 @@ export interface UsageJson {
 export function usageOf(set: MetricSet | undefined): UsageJson | undefined {
   const cpu = set?.metricValues.get('cpu/usage_rate');
   const memory = set?.metricValues.get('memory/working_set');
-  if (!cpu || !memory) return undefined;
+  if (cpu === undefined || memory === undefined) return undefined;
   // Millicores as nanocores: metrics-server's `NewScaledQuantity(n, -9)` prints the same string
   // as Heapster's `NewMilliQuantity(m, DecimalSI)` for whole millicores (`250m`, `2`).
-  return { cpu: formatDecimalQuantity(cpu.value, -3), memory: formatBinaryQuantity(memory.value) };
+  return { cpu: formatDecimalQuantity(cpu, -3), memory: formatBinaryQuantity(memory) };
 }
 
 /** A node's usage in the batch. */

@@ -22,8 +22,9 @@
  *
  * @module
  */
-import { rateMetricsMapping } from '../../core/metrics.js';
-import type { DataBatch, MetricSet, MetricValue } from '../../core/types.js';
+import { metricTypesOf, rateMetricsMapping } from '../../core/metrics.js';
+import type { DataBatch, MetricSet, ValueType } from '../../core/types.js';
+import { metricColumnCount, metricColumnName } from '../../core/metricValues.js';
 
 /** Set labels Heapster master never wrote as tags. `pod_id` is written (see the module doc). */
 export const blacklistedTags: ReadonlySet<string> = new Set(['namespace_id', 'hostname', 'host_id']);
@@ -87,6 +88,8 @@ const int64Limit = 2 ** 63;
 interface Head {
   measurement: string;
   field: string;
+  /** The metric's value type: integers are written with Heapster's `i` suffix. */
+  valueType: ValueType;
 }
 
 /**
@@ -98,10 +101,9 @@ function writable(raw: string): boolean {
 }
 
 /** The field text of a value, or undefined when line protocol cannot carry it. */
-export function formatFieldValue(value: MetricValue): string | undefined {
-  const v = value.value;
+export function formatFieldValue(v: number, valueType: ValueType): string | undefined {
   if (!Number.isFinite(v)) return undefined;
-  if (value.valueType === 'int64') {
+  if (valueType === 'int64') {
     const int = Math.trunc(v);
     return int >= int64Limit || int < -int64Limit ? undefined : `${int}i`;
   }
@@ -161,7 +163,8 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
         field = metric.slice(slash + 1);
       }
     }
-    cached = writable(measurement) && writable(field) ? { measurement: escapeMeasurement(measurement), field: ` ${escapeTag(field)}=` } : null;
+    cached = writable(measurement) && writable(field) ? { measurement: escapeMeasurement(measurement), field: ` ${escapeTag(field)}=`, valueType: metricTypesOf(metric).valueType }
+        : null;
     heads.set(metric, cached);
     return cached;
   }
@@ -196,9 +199,9 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
   };
 
   /** One value's line, or undefined when line protocol cannot carry it. */
-  function lineOf(metric: string, value: MetricValue, tags: string | undefined, ts: string): string | undefined {
+  function lineOf(metric: string, value: number, tags: string | undefined, ts: string): string | undefined {
     const h = head(metric);
-    const field = formatFieldValue(value);
+    const field = h === null ? undefined : formatFieldValue(value, h.valueType);
     return h === null || field === undefined || tags === undefined ? undefined : h.measurement + tags + h.field + field + ts;
   }
 
@@ -243,7 +246,15 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
     for (const set of batch.metricSets.values()) {
       const setTags = withCluster(tagsOf(set.labels, {}));
       const tags = tagString(setTags);
-      for (const [metric, value] of set.metricValues) {
+      // By column rather than through the values' iterator: no [name, value] pair per value.
+      const values = set.metricValues;
+      for (let column = 0; column < metricColumnCount; column++) {
+        const value = values.getColumn(column);
+        if (value === undefined) continue;
+        const metric = metricColumnName(column);
+        if (!skipCounter(metric) && add(lineOf(metric, value, tags, ts))) yield take();
+      }
+      for (const [metric, value] of values.otherEntries()) {
         if (!skipCounter(metric) && add(lineOf(metric, value, tags, ts))) yield take();
       }
       if (set.labeledMetrics.length === 0) continue;
@@ -257,7 +268,7 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
           text = tagString(withCluster(tagsOf(labeled.labels, { ...setTags })));
           labeledTags.set(id, text);
         }
-        if (add(lineOf(labeled.name, labeled, text, ts))) yield take();
+        if (add(lineOf(labeled.name, labeled.value, text, ts))) yield take();
       }
     }
     if (lines > 0) yield take();

@@ -111,16 +111,16 @@ export function runCycle(targets: readonly ScrapeTarget[], settings: CycleSettin
     try {
       const body = await client.fetch(request, controller.signal);
       if (finished) return;
-      // Responses arriving together would otherwise be decoded back to back in one poll phase.
-      const turn = gate.pass();
-      if (turn) await turn;
-      if (finished) return;
       bodyBytes = body.length;
-      const decoded = decode(body, target.node, { nowMs: clock() });
-      // Later nodes overwrite earlier keys, as Heapster's merge does.
-      for (const [key, set] of decoded.metricSets) metricSets.set(key, set);
-      const { droppedEntities } = decoded;
-      record(nodeName, url, 'ok', clock() - startedMs, undefined, { bodyBytes, droppedEntities });
+      // Responses arriving together would otherwise be decoded back to back in one poll phase.
+      await gate.run(() => {
+        if (finished) return;
+        const decoded = decode(body, target.node, { nowMs: clock() });
+        // Later nodes overwrite earlier keys, as Heapster's merge does.
+        for (const [key, set] of decoded.metricSets) metricSets.set(key, set);
+        const { droppedEntities } = decoded;
+        record(nodeName, url, 'ok', clock() - startedMs, undefined, { bodyBytes, droppedEntities });
+      });
     } catch (caught) {
       if (finished) return;
       const error = asSourceError(caught, url);

@@ -6,7 +6,7 @@
  */
 import { nodeKey, podContainerKey, podKey, MetricSetType } from '../../core/keys.js';
 import { Label } from '../../core/labels.js';
-import { createMetricSet, intCumulative, intGauge, type MetricSet } from '../../core/types.js';
+import { createMetricSet, type MetricSet } from '../../core/types.js';
 import type { DecodedNode, NodeInfo } from '../types.js';
 import type { CollectedSamples, EntitySamples } from './collect.js';
 
@@ -73,9 +73,9 @@ function entitySet(entity: EntitySamples, labels: Record<string, string>, nowMs:
   const set = createMetricSet(labels, { collectionStartTime: startMs, scrapeTime });
   if (startMs > 0) {
     // Heapster computed uptime from the wall clock; a start in the future (clock skew) is 0, not negative.
-    set.metricValues.set('uptime', intCumulative(Math.max(0, nowMs - startMs)));
+    set.metricValues.set('uptime', Math.max(0, nowMs - startMs));
   }
-  if (entity.cpuNs) set.metricValues.set('cpu/usage', intCumulative(entity.cpuNs.value));
-  if (entity.workingSetBytes) set.metricValues.set('memory/working_set', intGauge(entity.workingSetBytes.value));
+  if (entity.cpuNs) set.metricValues.set('cpu/usage', entity.cpuNs.value);
+  if (entity.workingSetBytes) set.metricValues.set('memory/working_set', entity.workingSetBytes.value);
   return set;
 }

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { intCumulative, intGauge, type LabeledMetric, type MetricSet, type MetricType } from '../../core/types.js';
-import { customMetricPrefix } from '../../core/metrics.js';
+import type { LabeledMetric, MetricSet, MetricType } from '../../core/types.js';
+import { customMetricPrefix, declareCustomMetric } from '../../core/metrics.js';
 import {
   FieldProblem,
   isJsonObject,
@@ -21,17 +21,17 @@ import {
 } from './schema.js';
 import type { TimestampReader } from './timestamp.js';
 
+// Gauge and cumulative differ only in the catalogue; both names are kept so each line below
+// reads like Heapster's summary.go.
 function setGauge(set: MetricSet, name: string, value: number | undefined): void {
-  if (value !== undefined) set.metricValues.set(name, intGauge(value));
+  if (value !== undefined) set.metricValues.set(name, value);
 }
 
-function setCumulative(set: MetricSet, name: string, value: number | undefined): void {
-  if (value !== undefined) set.metricValues.set(name, intCumulative(value));
-}
+const setCumulative = setGauge;
 
 function pushGauge(set: MetricSet, name: string, labels: Record<string, string>, value: number | undefined): void {
   if (value === undefined) return;
-  const metric: LabeledMetric = { name, labels, value, valueType: 'int64', metricType: 'gauge' };
+  const metric: LabeledMetric = { name, labels, value: Math.trunc(value) };
   set.labeledMetrics.push(metric);
 }
 
@@ -56,7 +56,7 @@ export function scrapeTimeOf(
 export function addUptime(set: MetricSet, startTimeMs: number, nowMs: number): void {
   // Heapster let a start in the future (kubelet clock ahead) wrap through uint64 into a
   // negative uptime; a negative cumulative is meaningless, so it is clamped to 0.
-  if (startTimeMs !== 0) set.metricValues.set('uptime', intCumulative(Math.max(0, nowMs - startTimeMs)));
+  if (startTimeMs !== 0) set.metricValues.set('uptime', Math.max(0, nowMs - startTimeMs));
 }
 
 /** `cpu/usage` from `usageCoreNanoSeconds`; `usageNanoCores` is ignored (the rate is recomputed). */
@@ -156,6 +156,7 @@ export function addUserDefinedMetrics(set: MetricSet, container: JsonObject): vo
     const value = readFloat(metric, 'value', where);
     const metricType = userDefinedMetricTypes.get(readText(metric, 'type', where));
     if (metricType === undefined || value === undefined) continue;
-    set.metricValues.set(customMetricPrefix + name, { value, valueType: 'float', metricType });
+    declareCustomMetric(customMetricPrefix + name, metricType);
+    set.metricValues.set(customMetricPrefix + name, value);
   }
 }

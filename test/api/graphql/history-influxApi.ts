@@ -10,7 +10,7 @@ import { createQueryService } from '../../../src/api/query/service.js';
 import { startHttpServer } from '../../../src/api/server.js';
 import type { Surface } from '../../../src/api/surface.js';
 import { createSelfMetrics } from '../../../src/core/selfMetrics.js';
-import type { DataBatch, MetricSet } from '../../../src/core/types.js';
+import { MetricValues, type DataBatch, type MetricSet } from '../../../src/core/types.js';
 import type { InfluxHistory } from '../../../src/sinks/influxdb/historyTypes.js';
 import { createLiveFeed } from '../../../src/sinks/liveFeed.js';
 import { createModelStore } from '../../../src/store/modelStore.js';
@@ -90,7 +90,7 @@ export function valuesIn(batches: readonly DataBatch[], key: string, metric: str
       if (match) out.push({ timestamp: batch.timestamp, value: match.value });
     } else {
       const v = set.metricValues.get(metric);
-      if (v) out.push({ timestamp: batch.timestamp, value: v.value });
+      if (v !== undefined) out.push({ timestamp: batch.timestamp, value: v });
     }
   }
   return out;
@@ -102,7 +102,7 @@ export function withValues(batch: DataBatch, change: (value: number) => number):
   for (const [key, set] of batch.metricSets) {
     metricSets.set(key, {
       ...set,
-      metricValues: new Map([...set.metricValues].map(([name, v]) => [name, { ...v, value: change(v.value) }])),
+      metricValues: new MetricValues([...set.metricValues].map(([name, v]) => [name, change(v)])),
       labeledMetrics: set.labeledMetrics.map((lm) => ({ ...lm, value: change(lm.value) })),
     });
   }

@@ -7,22 +7,22 @@ import type { Surface } from '../../../src/api/surface.js';
 import { podContainerKey, podKey } from '../../../src/core/keys.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { createSelfMetrics } from '../../../src/core/selfMetrics.js';
-import { createMetricSet, intGauge, type DataBatch, type LabeledMetric } from '../../../src/core/types.js';
+import { createMetricSet, type DataBatch, type LabeledMetric } from '../../../src/core/types.js';
 import { createLiveFeed } from '../../../src/sinks/liveFeed.js';
 import { createModelStore } from '../../../src/store/modelStore.js';
 
 /** A hand-built model: one pod with a GPU container, four batches a minute apart. */
 const t0 = Date.UTC(2024, 0, 1, 12);
 const gpu = (id: string, used: number): LabeledMetric[] => [
-  { name: 'accelerator/memory_used', labels: { make: 'nvidia', model: 'tesla-t4', accelerator_id: id }, ...intGauge(used) },
-  { name: 'accelerator/duty_cycle', labels: { make: 'nvidia', model: 'tesla-t4', accelerator_id: id }, ...intGauge(used % 100) },
+  { name: 'accelerator/memory_used', labels: { make: 'nvidia', model: 'tesla-t4', accelerator_id: id }, value: used },
+  { name: 'accelerator/duty_cycle', labels: { make: 'nvidia', model: 'tesla-t4', accelerator_id: id }, value: used % 100 },
 ];
 
 function batch(minute: number): DataBatch {
   const pod = createMetricSet({ type: 'pod', namespace_name: 'ml', pod_name: 'trainer', nodename: 'gpu-node' });
-  pod.metricValues.set('memory/usage', intGauge(1_000 + minute));
+  pod.metricValues.set('memory/usage', 1_000 + minute);
   const container = createMetricSet({ type: 'pod_container', namespace_name: 'ml', pod_name: 'trainer', container_name: 'cuda', nodename: 'gpu-node' });
-  container.metricValues.set('memory/usage', intGauge(900 + minute));
+  container.metricValues.set('memory/usage', 900 + minute);
   container.labeledMetrics.push(...gpu('GPU-0', 4_000 + minute), ...gpu('GPU-1', 6_000 + 2 * minute));
   return { timestamp: t0 + minute * 60_000, metricSets: new Map([[podKey('ml', 'trainer'), pod], [podContainerKey('ml', 'trainer', 'cuda'), container]]) };
 }

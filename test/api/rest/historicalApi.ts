@@ -90,7 +90,7 @@ export function valuesBetween(batches: readonly DataBatch[], key: string, metric
       }
     } else {
       const v = set.metricValues.get(metric);
-      if (v) out.push({ timestamp: batch.timestamp, value: v.value });
+      if (v !== undefined) out.push({ timestamp: batch.timestamp, value: v });
     }
   }
   return out;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatGoTime } from '../../../src/api/rest/goTime.js';
-import { createMetricSet, floatGauge, intGauge, type DataBatch } from '../../../src/core/types.js';
+import { createMetricSet, type DataBatch } from '../../../src/core/types.js';
 import { startFixtureApi, type FixtureApi } from './fixtureApi.js';
 
 // Before the fixture clock (2022-12-27T23:35:30Z), which is the default end.
@@ -17,9 +17,10 @@ const queue = [1, 3, 2, 5];
 function batches(): DataBatch[] {
   return temperatures.map((temperature, i) => {
     const pod = createMetricSet({ type: 'pod', namespace_name: 'lab', pod_name: 'probe' });
-    pod.metricValues.set('custom/temperature', floatGauge(temperature));
-    pod.metricValues.set('custom/queue', { ...intGauge(queue[i]!), valueType: 'int64' });
-    pod.metricValues.set('custom/balance', intGauge(-1 - i));
+    pod.metricValues.set('custom/temperature', temperature);
+    pod.metricValues.set('custom/queue', queue[i]!);
+    // Custom metrics are floats; negative integers need an integer metric (typed by its name).
+    pod.metricValues.set('cpu/usage_rate', -1 - i);
     return { timestamp: t0 + i * step, metricSets: new Map([['namespace:lab/pod:probe', pod]]) };
   });
 }
@@ -40,7 +41,7 @@ describe('values in the model API', () => {
   });
 
   it('keeps negative integers as they are, where Heapster wrapped them to 2^64 − n', async () => {
-    const body = (await api.get(`${base}/metrics/custom/balance`)).json();
+    const body = (await api.get(`${base}/metrics/cpu/usage_rate`)).json();
     expect(body.metrics.map((p: { value: number }) => p.value)).toEqual([-1, -2, -3, -4]);
     expect(body.metrics[0].floatValue).toBeUndefined();
   });

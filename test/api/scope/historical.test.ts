@@ -205,7 +205,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the historical routes and GraphQL his
     const variables = { start: t0 };
     const all = await app.gql(document, tokens.admin, variables);
     expect(all.errors).toBeUndefined();
-    const inBatches = (key: string) => batches.map((b) => ({ timestamp: new Date(b.timestamp).toISOString(), value: b.metricSets.get(key)!.metricValues.get('memory/usage')!.value }));
+    const inBatches = (key: string) => batches.map((b) => ({ timestamp: new Date(b.timestamp).toISOString(), value: b.metricSets.get(key)!.metricValues.get('memory/usage')! }));
     expect(all.data!.cluster.memory.points).toEqual(inBatches('cluster'));
     expect(all.data!.namespace.memory.points).toEqual(inBatches('namespace:kube-system'));
     const before = asked.length;

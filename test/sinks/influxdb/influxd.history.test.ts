@@ -92,12 +92,12 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB history backend against 
       expect(rates, layout).toEqual(
         keys.map((key) => ({
           valueType: 'int64',
-          points: inRange.map((b) => ({ timestamp: b.timestamp, value: setOf(b, `node:${(key as { node: string }).node}`).metricValues.get('cpu/usage_rate')!.value })),
+          points: inRange.map((b) => ({ timestamp: b.timestamp, value: setOf(b, `node:${(key as { node: string }).node}`).metricValues.get('cpu/usage_rate')! })),
         })),
       );
       const [utilization] = await history.series(keys.slice(0, 1), 'memory/node_utilization', undefined, {});
       expect(utilization!.valueType).toBe('float');
-      expect(utilization!.points.map((p) => p.value)).toEqual(batches.map((b) => setOf(b, `node:${nodeNames()[0]}`).metricValues.get('memory/node_utilization')!.value));
+      expect(utilization!.points.map((p) => p.value)).toEqual(batches.map((b) => setOf(b, `node:${nodeNames()[0]}`).metricValues.get('memory/node_utilization')!));
     }
   });
 
@@ -137,7 +137,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB history backend against 
     for (const [, history] of layouts) {
       const results = await history.series([key, ghost], 'memory/usage', undefined, {});
       const modelKey = [...batches[0]!.metricSets].find(([, s]) => s === workload)![0];
-      expect(results[0]!.points).toEqual(batches.map((b) => ({ timestamp: b.timestamp, value: setOf(b, modelKey).metricValues.get('memory/usage')!.value })));
+      expect(results[0]!.points).toEqual(batches.map((b) => ({ timestamp: b.timestamp, value: setOf(b, modelKey).metricValues.get('memory/usage')! })));
       expect(results[1]!.points).toEqual([]);
       const error = (() => {
         try {
@@ -159,7 +159,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB history backend against 
     const expectedFor = (node: string) => {
       const buckets: HistoricalBucket[] = [];
       for (let start = t0; start < t0 + 4 * stepMs; start += bucketMs) {
-        const values = batches.filter((b) => b.timestamp >= start && b.timestamp < start + bucketMs).map((b) => setOf(b, `node:${node}`).metricValues.get('cpu/usage_rate')!.value);
+        const values = batches.filter((b) => b.timestamp >= start && b.timestamp < start + bucketMs).map((b) => setOf(b, `node:${node}`).metricValues.get('cpu/usage_rate')!);
         buckets.push({
           timestamp: start,
           average: values.reduce((a, b) => a + b, 0) / values.length,
@@ -193,7 +193,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB history backend against 
 
   it('aggregates the whole range into one bucket at the range start without a bucket size', async () => {
     const node = nodeNames()[0]!;
-    const values = batches.map((b) => setOf(b, `node:${node}`).metricValues.get('memory/usage')!.value);
+    const values = batches.map((b) => setOf(b, `node:${node}`).metricValues.get('memory/usage')!);
     for (const [, history] of layouts) {
       const [result] = await history.aggregate([{ kind: 'node', node }], 'memory/usage', ['max', 'count'], { startMs: t0 - 1_000 });
       expect(result).toEqual({ bucketSizeMs: 0, buckets: [{ timestamp: t0 - 1_000, maximum: Math.max(...values), count: values.length }], valueTypes: { max: 'int64' } });

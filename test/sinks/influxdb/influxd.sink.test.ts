@@ -5,6 +5,7 @@
  */
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricTypesOf } from '../../../src/core/metrics.js';
 import type { DataBatch } from '../../../src/core/types.js';
 import { createInfluxMetrics } from '../../../src/sinks/influxdb/metrics.js';
 import { parseInfluxSinkUri } from '../../../src/sinks/influxdb/options.js';
@@ -31,7 +32,7 @@ function bucketed(batches: readonly DataBatch[], metric: string, type: string, g
       if (set.labels.type !== type || value === undefined || !filter(set.labels)) continue;
       const group = set.labels[groupLabel]!;
       const byBucket = groups.get(group) ?? new Map<number, number[]>();
-      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), value.value]);
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), value]);
       groups.set(group, byBucket);
     }
   }
@@ -94,8 +95,9 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB sink against influxd 1.x
     const stored = Object.fromEntries(fields.results[0].series.map((s: any) => [s.name, s.values[0][1]]));
     const expected: Record<string, string> = {};
     for (const set of batches[0]!.metricSets.values()) {
-      for (const [name, v] of set.metricValues) expected[name] = v.valueType === 'int64' ? 'integer' : 'float';
-      for (const lm of set.labeledMetrics) expected[lm.name] = lm.valueType === 'int64' ? 'integer' : 'float';
+      // Values carry no types: the field type follows the metric's catalogue value type.
+      for (const name of set.metricValues.keys()) expected[name] = metricTypesOf(name).valueType === 'int64' ? 'integer' : 'float';
+      for (const lm of set.labeledMetrics) expected[lm.name] = metricTypesOf(lm.name).valueType === 'int64' ? 'integer' : 'float';
     }
     expect(stored).toEqual(expected);
   });

@@ -1,7 +1,7 @@
 import { Point } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
-import { rateMetricsMapping } from '../../../src/core/metrics.js';
-import { createMetricSet, floatGauge, intCumulative, intGauge, type DataBatch, type MetricSet } from '../../../src/core/types.js';
+import { metricTypesOf, rateMetricsMapping } from '../../../src/core/metrics.js';
+import { createMetricSet, type DataBatch, type MetricSet } from '../../../src/core/types.js';
 import { blacklistedTags, createLineEncoder, nanoseconds } from '../../../src/sinks/influxdb/lineProtocol.js';
 import { simBatches } from './simBatches.js';
 
@@ -13,7 +13,7 @@ function batchOf(sets: Record<string, MetricSet>, timestamp = t): DataBatch {
 
 function webContainer(extra: Record<string, string> = {}): MetricSet {
   const set = createMetricSet({ type: 'pod_container', container_name: 'nginx', namespace_name: 'default', nodename: 'node-1', pod_name: 'web-1', ...extra });
-  set.metricValues.set('cpu/usage_rate', intGauge(15));
+  set.metricValues.set('cpu/usage_rate', 15);
   return set;
 }
 
@@ -38,23 +38,24 @@ describe('createLineEncoder', () => {
 
   it('writes floats without a suffix and integers with i', () => {
     const set = createMetricSet({ type: 'node', nodename: 'n1' });
-    set.metricValues.set('cpu/node_utilization', floatGauge(0.25));
-    set.metricValues.set('memory/node_capacity', floatGauge(2));
-    set.metricValues.set('uptime', intCumulative(86_400_000));
-    set.metricValues.set('network/rx_rate', floatGauge(1e-7));
+    set.metricValues.set('cpu/node_utilization', 0.25);
+    set.metricValues.set('memory/node_capacity', 2);
+    set.metricValues.set('uptime', 86_400_000);
+    set.metricValues.set('network/rx_rate', 1e-7);
+    // Lines follow the values' order: the metric catalogue's, not the order they were set in.
     expect(createLineEncoder().encode(batchOf({ n: set })).lines).toEqual([
-      'cpu/node_utilization,cluster_name=default,nodename=n1,type=node value=0.25 1473847260000000000',
-      'memory/node_capacity,cluster_name=default,nodename=n1,type=node value=2 1473847260000000000',
       'uptime,cluster_name=default,nodename=n1,type=node value=86400000i 1473847260000000000',
       'network/rx_rate,cluster_name=default,nodename=n1,type=node value=1e-7 1473847260000000000',
+      'memory/node_capacity,cluster_name=default,nodename=n1,type=node value=2 1473847260000000000',
+      'cpu/node_utilization,cluster_name=default,nodename=n1,type=node value=0.25 1473847260000000000',
     ]);
   });
 
   it('gives each labeled metric the set tags plus its own labels', () => {
     const set = createMetricSet({ type: 'node', nodename: 'n1', hostname: 'n1' });
-    set.labeledMetrics.push({ name: 'filesystem/usage', labels: { resource_id: '/' }, ...intGauge(1024) });
-    set.labeledMetrics.push({ name: 'filesystem/usage', labels: { resource_id: 'Volume:data dir' }, ...intGauge(2048) });
-    set.labeledMetrics.push({ name: 'accelerator/duty_cycle', labels: { make: 'nvidia', model: 'tesla-p100', accelerator_id: 'GPU-1', host_id: 'x' }, ...intGauge(42) });
+    set.labeledMetrics.push({ name: 'filesystem/usage', labels: { resource_id: '/' }, value: 1024 });
+    set.labeledMetrics.push({ name: 'filesystem/usage', labels: { resource_id: 'Volume:data dir' }, value: 2048 });
+    set.labeledMetrics.push({ name: 'accelerator/duty_cycle', labels: { make: 'nvidia', model: 'tesla-p100', accelerator_id: 'GPU-1', host_id: 'x' }, value: 42 });
     expect(createLineEncoder().encode(batchOf({ n: set })).lines).toEqual([
       'filesystem/usage,cluster_name=default,nodename=n1,resource_id=/,type=node value=1024i 1473847260000000000',
       'filesystem/usage,cluster_name=default,nodename=n1,resource_id=Volume:data\\ dir,type=node value=2048i 1473847260000000000',
@@ -64,12 +65,12 @@ describe('createLineEncoder', () => {
 
   it('splits measurement and field at the first slash with withFields', () => {
     const set = createMetricSet({ type: 'cluster' });
-    set.metricValues.set('cpu/usage_rate', intGauge(15));
-    set.metricValues.set('uptime', intGauge(1));
-    set.metricValues.set('custom/foo/bar', floatGauge(0.5));
+    set.metricValues.set('cpu/usage_rate', 15);
+    set.metricValues.set('uptime', 1);
+    set.metricValues.set('custom/foo/bar', 0.5);
     expect(createLineEncoder({ withFields: true }).encode(batchOf({ cluster: set })).lines).toEqual([
-      'cpu,cluster_name=default,type=cluster usage_rate=15i 1473847260000000000',
       'uptime,cluster_name=default,type=cluster value=1i 1473847260000000000',
+      'cpu,cluster_name=default,type=cluster usage_rate=15i 1473847260000000000',
       'custom,cluster_name=default,type=cluster foo/bar=0.5 1473847260000000000',
     ]);
   });
@@ -77,11 +78,11 @@ describe('createLineEncoder', () => {
   it('skips every counter that has a rate with disableCounterMetrics, labeled ones too, and keeps the rates', () => {
     const set = createMetricSet({ type: 'node', nodename: 'n1' });
     for (const [counter, rate] of rateMetricsMapping) {
-      set.metricValues.set(counter, intCumulative(100));
-      set.metricValues.set(rate, floatGauge(1.5));
+      set.metricValues.set(counter, 100);
+      set.metricValues.set(rate, 1.5);
     }
-    set.labeledMetrics.push({ name: 'disk/io_read_bytes', labels: { resource_id: 'sda' }, ...intCumulative(9) });
-    set.labeledMetrics.push({ name: 'disk/io_read_bytes_rate', labels: { resource_id: 'sda' }, ...floatGauge(0.5) });
+    set.labeledMetrics.push({ name: 'disk/io_read_bytes', labels: { resource_id: 'sda' }, value: 9 });
+    set.labeledMetrics.push({ name: 'disk/io_read_bytes_rate', labels: { resource_id: 'sda' }, value: 0.5 });
     const measurements = createLineEncoder({ disableCounterMetrics: true })
       .encode(batchOf({ n: set }))
       .lines.map((line) => line.slice(0, line.indexOf(',')));
@@ -93,7 +94,7 @@ describe('createLineEncoder', () => {
 
   it('escapes commas, spaces and equals signs in names and tags', () => {
     const set = createMetricSet({ type: 'pod', labels: 'app:web,tier:front', pod_name: 'a=b c' });
-    set.metricValues.set('custom/requests, total', floatGauge(3.5));
+    set.metricValues.set('custom/requests, total', 3.5);
     expect(createLineEncoder().encode(batchOf({ p: set })).lines).toEqual([
       'custom/requests\\,\\ total,cluster_name=default,labels=app:web\\,tier:front,pod_name=a\\=b\\ c,type=pod value=3.5 1473847260000000000',
     ]);
@@ -101,17 +102,18 @@ describe('createLineEncoder', () => {
 
   it('skips and counts values line protocol cannot carry', () => {
     const set = createMetricSet({ type: 'node', nodename: 'n1' });
-    set.metricValues.set('a', floatGauge(Number.NaN));
-    set.metricValues.set('b', floatGauge(Number.POSITIVE_INFINITY));
-    set.metricValues.set('c', { value: 2 ** 64, valueType: 'int64', metricType: 'gauge' });
-    set.metricValues.set('ends\\', intGauge(1));
-    set.metricValues.set('ok', intGauge(1));
+    // A set's values cannot hold NaN (setting it removes the value); a labeled metric can.
+    set.labeledMetrics.push({ name: 'a', labels: {}, value: Number.NaN });
+    set.metricValues.set('b', Number.POSITIVE_INFINITY);
+    set.metricValues.set('memory/limit', 2 ** 64); // an int64 metric beyond int64
+    set.metricValues.set('ends\\', 1);
+    set.metricValues.set('memory/usage', 1);
     const broken = createMetricSet({ type: 'node', nodename: 'bad\nname' });
-    broken.metricValues.set('uptime', intGauge(5));
+    broken.metricValues.set('uptime', 5);
     const trailing = createMetricSet({ type: 'node', nodename: 'n2\\' });
-    trailing.metricValues.set('uptime', intGauge(5));
+    trailing.metricValues.set('uptime', 5);
     const { lines, skipped } = createLineEncoder().encode(batchOf({ n: set, broken, trailing }));
-    expect(lines).toEqual(['ok,cluster_name=default,nodename=n1,type=node value=1i 1473847260000000000']);
+    expect(lines).toEqual(['memory/usage,cluster_name=default,nodename=n1,type=node value=1i 1473847260000000000']);
     expect(skipped).toBe(6);
   });
 
@@ -149,13 +151,13 @@ describe('createLineEncoder', () => {
       for (const set of batch.metricSets.values()) {
         const points = [
           ...[...set.metricValues].map(([name, value]) => ({ name, value, labels: set.labels })),
-          ...set.labeledMetrics.map((lm) => ({ name: lm.name, value: lm, labels: { ...set.labels, ...lm.labels } })),
+          ...set.labeledMetrics.map((lm) => ({ name: lm.name, value: lm.value, labels: { ...set.labels, ...lm.labels } })),
         ];
         for (const { name, value, labels } of points) {
           const point = new Point(name).tag('cluster_name', 'default').timestamp(`${batch.timestamp}000000`);
           for (const [key, v] of Object.entries(labels)) if (!blacklistedTags.has(key)) point.tag(key, v);
-          if (value.valueType === 'int64') point.intField('value', value.value);
-          else point.floatField('value', value.value);
+          if (metricTypesOf(name).valueType === 'int64') point.intField('value', value);
+          else point.floatField('value', value);
           expected.push(point.toLineProtocol()!);
         }
       }

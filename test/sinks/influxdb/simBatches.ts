@@ -4,6 +4,7 @@
  * the simulator's object store, so pods carry their labels, ids, requests and workloads.
  */
 import type { V1Job, V1Namespace, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { metricTypesOf } from '../../../src/core/metrics.js';
 import type { DataBatch, MetricSet } from '../../../src/core/types.js';
 import { createProcessors, runProcessors } from '../../../src/processors/pipeline.js';
 import { createObjectStore } from '../../../src/sim/apiserver/store.js';
@@ -58,6 +59,7 @@ export interface ExpectedPoint {
   /** Set labels (plus the labeled metric's own), before the sink's tag rules. */
   labels: Record<string, string>;
   value: number;
+  /** The metric's value type (values carry none of their own): decides the field type InfluxDB holds. */
   valueType: 'int64' | 'float';
   timestamp: number;
 }
@@ -67,8 +69,8 @@ export function valuesOf(batches: readonly DataBatch[]): ExpectedPoint[] {
   const out: ExpectedPoint[] = [];
   for (const batch of batches) {
     for (const set of batch.metricSets.values()) {
-      for (const [metric, v] of set.metricValues) out.push({ metric, labels: set.labels, value: v.value, valueType: v.valueType, timestamp: batch.timestamp });
-      for (const lm of set.labeledMetrics) out.push({ metric: lm.name, labels: { ...set.labels, ...lm.labels }, value: lm.value, valueType: lm.valueType, timestamp: batch.timestamp });
+      for (const [metric, value] of set.metricValues) out.push({ metric, labels: set.labels, value, valueType: metricTypesOf(metric).valueType, timestamp: batch.timestamp });
+      for (const lm of set.labeledMetrics) out.push({ metric: lm.name, labels: { ...set.labels, ...lm.labels }, value: lm.value, valueType: metricTypesOf(lm.name).valueType, timestamp: batch.timestamp });
     }
   }
   return out;

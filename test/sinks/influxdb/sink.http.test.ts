@@ -5,7 +5,7 @@
  */
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMetricSet, floatGauge, intGauge, type DataBatch } from '../../../src/core/types.js';
+import { createMetricSet, type DataBatch } from '../../../src/core/types.js';
 import { createInfluxMetrics } from '../../../src/sinks/influxdb/metrics.js';
 import { parseInfluxSinkUri } from '../../../src/sinks/influxdb/options.js';
 import { createInfluxSink, type InfluxSink, type InfluxSinkOptions } from '../../../src/sinks/influxdb/sink.js';
@@ -17,8 +17,8 @@ function nodeBatch(timestamp = t, nodes = 1): DataBatch {
   const metricSets = new Map();
   for (let i = 0; i < nodes; i++) {
     const set = createMetricSet({ type: 'node', nodename: `n${i}`, hostname: `n${i}`, host_id: 'i-1' });
-    set.metricValues.set('cpu/usage_rate', intGauge(250 + i));
-    set.metricValues.set('memory/node_utilization', floatGauge(0.5));
+    set.metricValues.set('cpu/usage_rate', 250 + i);
+    set.metricValues.set('memory/node_utilization', 0.5);
     metricSets.set(`node:n${i}`, set);
   }
   return { timestamp, metricSets };
@@ -29,7 +29,7 @@ function bigBatch(count: number): DataBatch {
   const metricSets = new Map();
   for (let i = 0; i < count; i++) {
     const set = createMetricSet({ type: 'node', nodename: `n${i}` });
-    set.metricValues.set('uptime', intGauge(i));
+    set.metricValues.set('uptime', i);
     metricSets.set(`node:n${i}`, set);
   }
   return { timestamp: t, metricSets };
@@ -293,7 +293,8 @@ describe('the InfluxDB sink over HTTP', () => {
   it('counts values it cannot encode as unencodable', async () => {
     const s = sink('?api=v2&org=o&bucket=b&token=t');
     const batch = nodeBatch();
-    batch.metricSets.get('node:n0')!.metricValues.set('cpu/node_reservation', floatGauge(Number.NaN));
+    // Infinity, not NaN: setting NaN removes a value, infinity stays and has no line protocol.
+    batch.metricSets.get('node:n0')!.metricValues.set('cpu/node_reservation', Number.POSITIVE_INFINITY);
     await s.export(batch, never());
     await s.drain(AbortSignal.timeout(5_000));
     expect(await metricValue(registry, 'heapgraph_influxdb_points_dropped_total', { reason: 'unencodable' })).toBe(1);

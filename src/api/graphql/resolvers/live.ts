@@ -161,7 +161,7 @@ export const liveEntityResolvers: LiveEntityResolvers<OperationContext> = {
 
 /** One metric's value in the batch. */
 export const liveValueResolvers: LiveValueResolvers<OperationContext> = {
-  value: (v) => v.batch.metricSets.get(v.key)?.metricValues.get(v.metric)?.value ?? null,
+  value: (v) => v.batch.metricSets.get(v.key)?.metricValues.get(v.metric) ?? null,
   labeled: (v) =>
     (v.batch.metricSets.get(v.key)?.labeledMetrics ?? [])
       .filter((m) => m.name === v.metric)
