@@ -16,6 +16,7 @@
  * @module
  */
 import { allMetrics, metricTypesOf } from './metrics.js';
+import { createRowAllocator } from './rows.js';
 
 /** Catalogue metrics without labels: the columns of a row. */
 const columnNames: readonly string[] = allMetrics.filter((md) => md.labels.length === 0).map((md) => md.name);
@@ -23,23 +24,9 @@ const columnOf = new Map<string, number>(columnNames.map((name, column) => [name
 const integralColumn: readonly boolean[] = columnNames.map((name) => metricTypesOf(name).valueType === 'int64');
 const width = columnNames.length;
 
-/** Rows per slab: 1,024 × 40 columns × 8 bytes ≈ 320 KiB, shared by ~12 nodes' sets. */
-const rowsPerSlab = 1024;
-let slab = newSlab();
-let nextRow = 0;
+/** 1,024 rows × 40 columns × 8 bytes ≈ 320 KiB per slab, shared by ~12 nodes' sets. */
+const takeRow = createRowAllocator(width, 1024);
 const noOthers: ReadonlyMap<string, number> = new Map();
-
-function newSlab(): Float64Array {
-  return new Float64Array(width * rowsPerSlab).fill(Number.NaN);
-}
-
-function takeRow(): { slab: Float64Array; offset: number } {
-  if (nextRow === rowsPerSlab) {
-    slab = newSlab();
-    nextRow = 0;
-  }
-  return { slab, offset: width * nextRow++ };
-}
 
 /** Bytes of one set's row: counted by the store's memory estimate. */
 export const metricRowBytes = width * Float64Array.BYTES_PER_ELEMENT;

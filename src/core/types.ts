@@ -11,8 +11,10 @@
  *
  * @module
  */
+import { LabeledValues } from './labeledValues.js';
 import { MetricValues } from './metricValues.js';
 
+export { LabeledValues } from './labeledValues.js';
 export { MetricValues } from './metricValues.js';
 
 /** How a value evolves between scrapes (Heapster `MetricType`). */
@@ -39,8 +41,8 @@ export interface MetricSet {
   labels: Record<string, string>;
   /** Unlabeled metrics by name (compact: no object per value, see `core/metricValues.ts`). */
   metricValues: MetricValues;
-  /** Labeled metrics; several instances of one name may coexist with different labels. */
-  labeledMetrics: LabeledMetric[];
+  /** Labeled metrics; one name may have values under several label sets (compact, see `core/labeledValues.ts`). */
+  labeledMetrics: LabeledValues;
   /** Start of the entity and of its counters (container/pod start, node boot), ms; 0 = unknown. */
   collectionStartTime: number;
   /** When the kubelet sampled these stats, ms; 0 = unknown. */
@@ -64,7 +66,7 @@ export function createMetricSet(
   return {
     labels,
     metricValues: new MetricValues(),
-    labeledMetrics: [],
+    labeledMetrics: new LabeledValues(),
     collectionStartTime: times.collectionStartTime ?? 0,
     scrapeTime: times.scrapeTime ?? 0,
     entityCreateTime: 0,

@@ -61,24 +61,9 @@ export function createRateCalculator({ onSkip = ignoreSkips }: RateCalculatorOpt
 function addRates(key: string, newSet: MetricSet, oldSet: MetricSet, onSkip: SkipListener): void {
   const intervalNs = Math.round((newSet.scrapeTime - oldSet.scrapeTime) * 1e6);
   if (intervalNs <= 0) return;
-  // Snapshot: rates appended below must not be visited as counters.
-  const newLabeled = [...newSet.labeledMetrics];
-
+  addLabeledRates(key, newSet, oldSet, intervalNs, onSkip);
   for (const [counter, rate] of rateMetricsMapping) {
-    if (labeledCounters.has(counter)) {
-      for (const item of newLabeled) {
-        if (item.name !== counter) continue;
-        const old = findLabeled(oldSet.labeledMetrics, counter, item.labels[Label.ResourceId]);
-        if (old === undefined) continue;
-        const delta = item.value - old.value;
-        if (delta < 0) {
-          onSkip({ processor: name, reason: 'counter_decrease', key, metric: counter });
-          continue;
-        }
-        newSet.labeledMetrics.push({ name: rate, labels: { ...item.labels }, value: (1e9 * delta) / intervalNs });
-      }
-      continue;
-    }
+    if (labeledCounters.has(counter)) continue;
     const newValue = newSet.metricValues.get(counter);
     const oldValue = oldSet.metricValues.get(counter);
     if (newValue === undefined || oldValue === undefined) continue;
@@ -94,8 +79,30 @@ function addRates(key: string, newSet: MetricSet, oldSet: MetricSet, onSkip: Ski
   }
 }
 
-function findLabeled(items: readonly LabeledMetric[], metric: string, resourceId: string | undefined): LabeledMetric | undefined {
-  return items.find((item) => item.name === metric && item.labels[Label.ResourceId] === resourceId);
+/** Disk IO rates, matching the old counter by `resource_id` as Heapster did. */
+function addLabeledRates(key: string, newSet: MetricSet, oldSet: MetricSet, intervalNs: number, onSkip: SkipListener): void {
+  // Collected first: rates added while visiting must not be visited as counters.
+  const rates: LabeledMetric[] = [];
+  newSet.labeledMetrics.forEach((value, counter, labels) => {
+    if (!labeledCounters.has(counter)) return;
+    const old = findLabeled(oldSet, counter, labels[Label.ResourceId]);
+    if (old === undefined) return;
+    const delta = value - old;
+    if (delta < 0) {
+      onSkip({ processor: name, reason: 'counter_decrease', key, metric: counter });
+      return;
+    }
+    rates.push({ name: rateMetricsMapping.get(counter)!, labels: { ...labels }, value: (1e9 * delta) / intervalNs });
+  });
+  newSet.labeledMetrics.push(...rates);
+}
+
+function findLabeled(set: MetricSet, metric: string, resourceId: string | undefined): number | undefined {
+  let found: number | undefined;
+  set.labeledMetrics.forEach((value, name, labels) => {
+    if (found === undefined && name === metric && labels[Label.ResourceId] === resourceId) found = value;
+  });
+  return found;
 }
 
 /** Heapster's int64 `1000 × Δns / Δt_ns`, truncating; exact for non-negative integer inputs. */

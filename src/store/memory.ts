@@ -8,6 +8,7 @@
  */
 import type { DataBatch, MetricSet } from '../core/types.js';
 import { metricRowBytes } from '../core/metricValues.js';
+import { labeledRowBytes } from '../core/labeledValues.js';
 
 /** Header of a plain object with in-object properties. */
 export const objectHeaderBytes = 32;
@@ -39,9 +40,14 @@ function metricSetBytes(key: string, set: MetricSet): number {
   // (names outside the catalogue counted as Map entries), the labeled metric objects.
   let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 6 * propertyBytes + labelsBytes(set.labels);
   bytes += objectHeaderBytes + 4 * propertyBytes + metricRowBytes + set.metricValues.otherCount * (mapEntryBytes + heapNumberBytes);
-  bytes += objectHeaderBytes + set.labeledMetrics.length * propertyBytes;
-  const labeledObjectBytes = objectHeaderBytes + 3 * propertyBytes + heapNumberBytes;
-  for (const metric of set.labeledMetrics) bytes += labeledObjectBytes + labelsBytes(metric.labels);
+  // Labeled values: the LabeledValues object, its two row arrays, and per row a Row object, its
+  // slab row and its label set (counted per row though rows of a set's filesystems share keys).
+  const labeled = set.labeledMetrics;
+  bytes += objectHeaderBytes + 4 * propertyBytes + 2 * (objectHeaderBytes + labeled.rowCount * propertyBytes);
+  for (let row = 0; row < labeled.rowCount; row++) {
+    bytes += objectHeaderBytes + 2 * propertyBytes + labeledRowBytes + labelsBytes(labeled.rowLabels(row));
+  }
+  for (const metric of labeled.otherMetrics()) bytes += objectHeaderBytes + 3 * propertyBytes + heapNumberBytes + labelsBytes(metric.labels);
   return bytes;
 }
 

@@ -8,7 +8,8 @@
  * @module
  */
 import { eachInSteps, runToEnd, type Steps } from '../core/slices.js';
-import { MetricValues, type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
+import { LabeledValues, MetricValues, type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
+import { labeledColumnCount, labeledColumnName } from '../core/labeledValues.js';
 import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
 import { typesOf, type StoreState } from './state.js';
@@ -42,7 +43,7 @@ function isWritableSet(set: MetricSet, key: string): boolean {
     typeof set.labels === 'object' &&
     set.labels !== null &&
     set.metricValues instanceof MetricValues &&
-    Array.isArray(set.labeledMetrics)
+    set.labeledMetrics instanceof LabeledValues
   );
 }
 
@@ -95,8 +96,11 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
     const number = metric?.value;
     if (typeof number !== 'number' || number !== number) return;
     if (typeof metric.labels !== 'object' || metric.labels === null || typeof metric.name !== 'string') return;
-    const column = labeledColumns.get(metric.name) ?? newColumn(labeledColumns, metric.name, true);
-    const labelSet = labelSets.intern(metric.labels);
+    writeLabeledValue(metric.name, labelSets.intern(metric.labels), number);
+  }
+
+  function writeLabeledValue(name: string, labelSet: number, number: number): void {
+    const column = labeledColumns.get(name) ?? newColumn(labeledColumns, name, true);
     let row = labeledRowOf(column, entity, labelSet);
     if (row < 0) {
       row = allocateRow(column, entity, labelSet);
@@ -111,15 +115,33 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
     entity = entities.intern(key, set, timestampMs);
     position = 0;
     set.metricValues.forEach(writeValue);
+    // One label set per row of values: interned once for all the row's metrics.
     const labeled = set.labeledMetrics;
-    for (let i = 0; i < labeled.length; i++) writeLabeled(labeled[i]!);
+    for (let row = 0; row < labeled.rowCount; row++) {
+      const labels = labeled.rowLabels(row);
+      if (typeof labels !== 'object' || labels === null) continue;
+      const labelSet = labelSets.intern(labels);
+      for (let column = 0; column < labeledColumnCount; column++) {
+        const number = labeled.valueAt(row, column);
+        if (number !== undefined) writeLabeledValue(labeledColumnName(column), labelSet, number);
+      }
+    }
+    const others = labeled.otherMetrics();
+    for (let i = 0; i < others.length; i++) writeLabeled(others[i]!);
   }
 
-  function sweep(map: Map<string, Column>, cutoffMs: number): void {
-    for (const [name, column] of map) {
+  /**
+   * Frees the rows last seen at or before the cutoff, one column per step: at 5,000 nodes a
+   * column has ~400k rows, and all ~50 columns in one piece held the event loop for a whole
+   * eviction. The evicted times already left the timeline, so readers between steps never ask
+   * for them; a column is consistent after each step.
+   */
+  function* sweep(map: Map<string, Column>, cutoffMs: number): Steps<void> {
+    for (const [name, column] of [...map]) {
       freeRowsBefore(column, cutoffMs, releaseLabelSet);
       if (column.liveRows === 0) map.delete(name);
       else compactIfSparse(column, timeline.slots);
+      yield;
     }
   }
 
@@ -137,8 +159,8 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
     try {
       // Evict first so rows and slots freed now are reused by this very batch.
       if (timeline.evictThrough(cutoffMs) > 0) {
-        sweep(columns, cutoffMs);
-        sweep(labeledColumns, cutoffMs);
+        yield* sweep(columns, cutoffMs);
+        yield* sweep(labeledColumns, cutoffMs);
         labelSets.collect();
         entities.freeBefore(cutoffMs);
       }

@@ -154,9 +154,9 @@ describe('pod-based enricher', () => {
     const skips: ProcessorSkip[] = [];
     const [k, set] = containerEntry('default', 'ghost', 'app');
     const batch = batchOf(0, [[k, set]]);
-    // A deep copy with the values as a Map: MetricValues live in a shared slab that structuredClone cannot copy by value.
-    const { metricValues, ...rest } = set;
-    const before = { ...structuredClone(rest), metricValues: new Map(metricValues) };
+    // A deep copy with the values as a Map and the labeled values as a list: both live in shared slabs that structuredClone cannot copy by value.
+    const { metricValues, labeledMetrics, ...rest } = set;
+    const before = { ...structuredClone(rest), metricValues: new Map(metricValues), labeledMetrics: structuredClone(labeledMetrics.toArray()) };
     createPodBasedEnricher({ podLister: fixtureListers(), labelCopier: copier, onSkip: (s) => skips.push(s) }).process(batch);
     expect(set).toEqual(before);
     expect([...batch.metricSets.keys()]).toEqual([k]);

@@ -125,7 +125,7 @@ describe('rate calculator', () => {
       diskIo('disk/io_read_bytes', '/dev/sdc', 1),
     ]);
     calculator.process(next);
-    const rates = setAt(next, 'node:minikube').labeledMetrics.filter((m) => m.name.endsWith('_rate'));
+    const rates = setAt(next, 'node:minikube').labeledMetrics.toArray().filter((m) => m.name.endsWith('_rate'));
     expect(rates).toEqual([
       { name: 'disk/io_read_bytes_rate', labels: { resource_id: '/dev/sdb' }, value: (1e9 * 500) / 10e9 },
       { name: 'disk/io_read_bytes_rate', labels: { resource_id: '/dev/sda' }, value: (1e9 * 2000) / 10e9 },

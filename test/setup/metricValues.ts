@@ -1,10 +1,14 @@
 /**
  * Lets tests compare a set's values with `toEqual`: a {@link MetricValues} equals another, or a
- * `Map` of name → number, when both hold the same names with the same numbers. Without this,
- * `toEqual` would compare the shared slab rows the values live in.
+ * `Map` of name → number, when both hold the same names with the same numbers; a
+ * {@link LabeledValues} equals another, or an array of `{ name, labels, value }`, when both hold
+ * the same metrics in any order (rows are grouped by label set, not kept in insertion order).
+ * Without this, `toEqual` would compare the shared slab rows the values live in.
  */
 import { expect } from 'vitest';
+import { LabeledValues } from '../../src/core/labeledValues.js';
 import { MetricValues } from '../../src/core/metricValues.js';
+import type { LabeledMetric } from '../../src/core/types.js';
 
 function asMap(value: unknown): Map<string, number> | undefined {
   if (value instanceof MetricValues) return new Map(value.entries());
@@ -21,5 +25,26 @@ expect.addEqualityTesters([
     if (left.size !== right.size) return false;
     for (const [name, value] of left) if (!right.has(name) || !Object.is(right.get(name), value)) return false;
     return true;
+  },
+]);
+
+function labeledList(value: unknown): LabeledMetric[] | undefined {
+  if (value instanceof LabeledValues) return value.toArray();
+  if (Array.isArray(value)) return value as LabeledMetric[];
+  return undefined;
+}
+
+const canonical = (metric: LabeledMetric): string =>
+  JSON.stringify([metric.name, Object.entries(metric.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)), Object.is(metric.value, -0) ? '-0' : metric.value]);
+
+expect.addEqualityTesters([
+  function labeledValuesEqual(a: unknown, b: unknown): boolean | undefined {
+    if (!(a instanceof LabeledValues) && !(b instanceof LabeledValues)) return undefined;
+    const left = labeledList(a);
+    const right = labeledList(b);
+    if (left === undefined || right === undefined || left.length !== right.length) return false;
+    const sorted = (list: LabeledMetric[]) => list.map(canonical).sort();
+    const [l, r] = [sorted(left), sorted(right)];
+    return l.every((item, i) => item === r[i]);
   },
 ]);

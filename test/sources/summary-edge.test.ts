@@ -108,7 +108,7 @@ describe('decodeSummary with user-defined metrics and accelerators', () => {
         value,
       })),
     );
-    expect(set.labeledMetrics.filter((m) => m.name.startsWith('accelerator/'))).toEqual(expected);
+    expect(set.labeledMetrics.toArray().filter((m) => m.name.startsWith('accelerator/'))).toEqual(expected);
   });
 
   it('stores gauge, cumulative and delta metrics as custom/<name> floats and skips unknown types', () => {
@@ -174,7 +174,7 @@ describe('decodeSummary with missing fields', () => {
     const { decoded } = decodeModified((s) => delete container0(s).logs.usedBytes);
     const set = decoded.metricSets.get(beatsContainer)!;
     expect(set.metricValues.has('ephemeral_storage/usage')).toBe(false);
-    expect(set.labeledMetrics.some((m) => m.labels['resource_id'] === 'logs' && m.name === 'filesystem/limit')).toBe(true);
+    expect(set.labeledMetrics.toArray().some((m) => m.labels['resource_id'] === 'logs' && m.name === 'filesystem/limit')).toBe(true);
   });
 
   it('emits no uptime without a start time and clamps a start in the future to zero uptime', () => {

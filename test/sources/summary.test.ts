@@ -49,7 +49,7 @@ function filesystem(fs: Json, resourceId: string): string[] {
 }
 
 function labeledOf(set: MetricSet): string[] {
-  return set.labeledMetrics.map((m) => {
+  return set.labeledMetrics.toArray().map((m) => {
     const labels = Object.entries(m.labels).map(([k, v]) => `${k}=${v}`).join(',');
     return `${m.name}{${labels}}=${m.value}`;
   });

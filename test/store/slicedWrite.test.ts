@@ -56,4 +56,31 @@ describe('a sliced store write', () => {
     expect(store.timestamps()).toEqual([at(1)]);
     expect(store.series('namespace:default/pod:p1', 'cpu/usage_rate')?.points).toEqual([{ timestamp: at(1), value: 10 }]);
   });
+
+  it('evicts in steps too, and readers between them see the window without the evicted minute', () => {
+    const minuteMs = 60_000;
+    const metrics = ['cpu/usage_rate', 'memory/usage', 'memory/working_set', 'network/rx_rate'];
+    const batch = (minute: number) =>
+      batchOf(at(minute), [pod('default', 'old', Object.fromEntries(metrics.map((m, i) => [m, minute * 10 + i]))), pod('default', `p${minute}`, { 'memory/usage': minute })]);
+    const store = createModelStore({ retentionMs: 2 * minuteMs });
+    store.write(batch(0));
+    store.write(batch(1));
+    const steps = store.writeSteps(batch(2));
+
+    let pauses = 0;
+    for (let next = steps.next(); !next.done; next = steps.next()) {
+      pauses++;
+      expect(store.timestamps()).toEqual([at(1)]);
+      expect(store.series('namespace:default/pod:old', 'memory/usage')?.points).toEqual([{ timestamp: at(1), value: 11 }]);
+      expect(store.series('namespace:default/pod:p0', 'memory/usage')?.points ?? []).toEqual([]);
+    }
+    // One pause per column swept (four metrics), where the write alone would not pause at all.
+    expect(pauses).toBeGreaterThanOrEqual(metrics.length);
+    expect(store.timestamps()).toEqual([at(1), at(2)]);
+    expect(store.series('namespace:default/pod:old', 'memory/usage')?.points).toEqual([
+      { timestamp: at(1), value: 11 },
+      { timestamp: at(2), value: 21 },
+    ]);
+    expect(store.entity('namespace:default/pod:p0')).toBeUndefined();
+  });
 });

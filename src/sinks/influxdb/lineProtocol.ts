@@ -25,6 +25,7 @@
 import { metricTypesOf, rateMetricsMapping } from '../../core/metrics.js';
 import type { DataBatch, MetricSet, ValueType } from '../../core/types.js';
 import { metricColumnCount, metricColumnName } from '../../core/metricValues.js';
+import { labeledColumnCount, labeledColumnName } from '../../core/labeledValues.js';
 
 /** Set labels Heapster master never wrote as tags. `pod_id` is written (see the module doc). */
 export const blacklistedTags: ReadonlySet<string> = new Set(['namespace_id', 'hostname', 'host_id']);
@@ -257,18 +258,22 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
       for (const [metric, value] of values.otherEntries()) {
         if (!skipCounter(metric) && add(lineOf(metric, value, tags, ts))) yield take();
       }
-      if (set.labeledMetrics.length === 0) continue;
-      // Labeled metrics of one set share a few label sets (one per filesystem, disk, accelerator).
-      const labeledTags = new Map<string, string | undefined>();
-      for (const labeled of set.labeledMetrics) {
-        if (skipCounter(labeled.name)) continue;
-        const id = JSON.stringify(labeled.labels);
-        let text = labeledTags.get(id);
-        if (text === undefined && !labeledTags.has(id)) {
-          text = tagString(withCluster(tagsOf(labeled.labels, { ...setTags })));
-          labeledTags.set(id, text);
+      const labeled = set.labeledMetrics;
+      if (labeled.length === 0) continue;
+      // One tag text per label set (filesystem, disk, accelerator), shared by its row of values.
+      const labeledTags = (labels: Record<string, string>) => tagString(withCluster(tagsOf(labels, { ...setTags })));
+      for (let row = 0; row < labeled.rowCount; row++) {
+        let text: string | undefined | null = null;
+        for (let column = 0; column < labeledColumnCount; column++) {
+          const value = labeled.valueAt(row, column);
+          const metric = labeledColumnName(column);
+          if (value === undefined || skipCounter(metric)) continue;
+          if (text === null) text = labeledTags(labeled.rowLabels(row));
+          if (add(lineOf(metric, value, text, ts))) yield take();
         }
-        if (add(lineOf(labeled.name, labeled.value, text, ts))) yield take();
+      }
+      for (const other of labeled.otherMetrics()) {
+        if (!skipCounter(other.name) && add(lineOf(other.name, other.value, labeledTags(other.labels), ts))) yield take();
       }
     }
     if (lines > 0) yield take();
@@ -278,7 +283,9 @@ export function createLineEncoder({ withFields = false, clusterName = 'default',
     let points = set.metricValues.size + set.labeledMetrics.length;
     if (!disableCounterMetrics) return points;
     for (const metric of set.metricValues.keys()) if (rateMetricsMapping.has(metric)) points--;
-    for (const labeled of set.labeledMetrics) if (rateMetricsMapping.has(labeled.name)) points--;
+    set.labeledMetrics.forEach((_, name) => {
+      if (rateMetricsMapping.has(name)) points--;
+    });
     return points;
   }
 

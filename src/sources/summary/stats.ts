@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { LabeledMetric, MetricSet, MetricType } from '../../core/types.js';
+import type { MetricSet, MetricType } from '../../core/types.js';
 import { customMetricPrefix, declareCustomMetric } from '../../core/metrics.js';
 import {
   FieldProblem,
@@ -30,9 +30,7 @@ function setGauge(set: MetricSet, name: string, value: number | undefined): void
 const setCumulative = setGauge;
 
 function pushGauge(set: MetricSet, name: string, labels: Record<string, string>, value: number | undefined): void {
-  if (value === undefined) return;
-  const metric: LabeledMetric = { name, labels, value: Math.trunc(value) };
-  set.labeledMetrics.push(metric);
+  if (value !== undefined) set.labeledMetrics.add(name, labels, value);
 }
 
 /**

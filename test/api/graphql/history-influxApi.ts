@@ -10,7 +10,7 @@ import { createQueryService } from '../../../src/api/query/service.js';
 import { startHttpServer } from '../../../src/api/server.js';
 import type { Surface } from '../../../src/api/surface.js';
 import { createSelfMetrics } from '../../../src/core/selfMetrics.js';
-import { MetricValues, type DataBatch, type MetricSet } from '../../../src/core/types.js';
+import { LabeledValues, MetricValues, type DataBatch, type MetricSet } from '../../../src/core/types.js';
 import type { InfluxHistory } from '../../../src/sinks/influxdb/historyTypes.js';
 import { createLiveFeed } from '../../../src/sinks/liveFeed.js';
 import { createModelStore } from '../../../src/store/modelStore.js';
@@ -86,7 +86,7 @@ export function valuesIn(batches: readonly DataBatch[], key: string, metric: str
     const set: MetricSet | undefined = batch.metricSets.get(key);
     if (!set) continue;
     if (labels) {
-      const match = set.labeledMetrics.find((lm) => lm.name === metric && JSON.stringify(Object.entries(lm.labels).sort()) === JSON.stringify(Object.entries(labels).sort()));
+      const match = set.labeledMetrics.toArray().find((lm) => lm.name === metric && JSON.stringify(Object.entries(lm.labels).sort()) === JSON.stringify(Object.entries(labels).sort()));
       if (match) out.push({ timestamp: batch.timestamp, value: match.value });
     } else {
       const v = set.metricValues.get(metric);
@@ -103,7 +103,7 @@ export function withValues(batch: DataBatch, change: (value: number) => number):
     metricSets.set(key, {
       ...set,
       metricValues: new MetricValues([...set.metricValues].map(([name, v]) => [name, change(v)])),
-      labeledMetrics: set.labeledMetrics.map((lm) => ({ ...lm, value: change(lm.value) })),
+      labeledMetrics: new LabeledValues(set.labeledMetrics.toArray().map((lm) => ({ ...lm, value: change(lm.value) }))),
     });
   }
   return { timestamp: batch.timestamp, metricSets };

@@ -105,7 +105,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the historical REST routes against in
       const set = batches[0]!.metricSets.get(key)!;
       const names = sortedSet(batches.flatMap((b) => {
         const s = b.metricSets.get(key);
-        return s ? [...s.metricValues.keys(), ...s.labeledMetrics.map((lm) => lm.name)] : [];
+        return s ? [...s.metricValues.keys(), ...s.labeledMetrics.toArray().map((lm) => lm.name)] : [];
       }));
       expect(set, entity).toBeDefined();
       expect(await ok(`${h}${path}/metrics`), entity).toEqual(names);
@@ -143,7 +143,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the historical REST routes against in
   it('reads a labeled metric of one label set, by the labels parameter', async () => {
     const { nodeName } = entities();
     const node = batches[0]!.metricSets.get(`node:${nodeName}`)!;
-    const resource = node.labeledMetrics.find((lm) => lm.name === 'filesystem/usage')!.labels.resource_id!;
+    const resource = node.labeledMetrics.toArray().find((lm) => lm.name === 'filesystem/usage')!.labels.resource_id!;
     const start = t0 - 1_000;
     const body = await ok(`${h}/nodes/${nodeName}/metrics/filesystem/usage?start=${isoParam(start)}&labels=resource_id:${encodeURIComponent(resource)}`);
     const expected = valuesBetween(batches, `node:${nodeName}`, 'filesystem/usage', start, nowMs, { resource_id: resource });
@@ -206,7 +206,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the historical REST routes against in
     const uids = pods.map((pod) => firstSet((s) => s.labels.type === 'pod' && s.labels.pod_name === pod && s.labels.namespace_name === ns).labels.pod_id!);
     expect(await ok(`${h}/pod-id-list/${uids.join(',')}/metrics-aggregated/${allAggregations}/memory/usage?${range}`)).toEqual(expected);
 
-    const resource = batches[0]!.metricSets.get(`node:${nodeName}`)!.labeledMetrics.find((lm) => lm.name === 'filesystem/usage')!.labels.resource_id!;
+    const resource = batches[0]!.metricSets.get(`node:${nodeName}`)!.labeledMetrics.toArray().find((lm) => lm.name === 'filesystem/usage')!.labels.resource_id!;
     const labeled = await ok(`${h}/nodes/${nodeName}/metrics-aggregated/${allAggregations}/filesystem/usage?${range}&labels=resource_id:${encodeURIComponent(resource)}`);
     expect(labeled).toEqual(expectedAggregation(valuesBetween(batches, `node:${nodeName}`, 'filesystem/usage', start, end, { resource_id: resource }), 120_000));
   });

@@ -75,7 +75,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB history backend against 
   it('lists the metric names of a node and of a pod, labeled metrics included, in both layouts', async () => {
     const node = nodeNames()[0]!;
     const pod = sets((s) => s.labels.type === 'pod')[0]!;
-    const namesOf = (filter: (s: MetricSet) => boolean) => sorted(sets(filter).flatMap((s) => [...s.metricValues.keys(), ...s.labeledMetrics.map((lm) => lm.name)]));
+    const namesOf = (filter: (s: MetricSet) => boolean) => sorted(sets(filter).flatMap((s) => [...s.metricValues.keys(), ...s.labeledMetrics.toArray().map((lm) => lm.name)]));
     for (const [layout, history] of layouts) {
       expect(await history.metricNames({ kind: 'node', node }), layout).toEqual(namesOf((s) => s.labels.type === 'node' && s.labels.nodename === node));
       expect(await history.metricNames({ kind: 'pod', namespace: pod.labels.namespace_name!, pod: pod.labels.pod_name! }), layout).toEqual(
@@ -106,7 +106,7 @@ describe.skipIf(!influxdPath)(withInfluxd('the InfluxDB history backend against 
     for (const [layout, history] of layouts) {
       const [usage] = await history.series([{ kind: 'node', node }], 'filesystem/usage', { resource_id: '/' }, {});
       expect(usage!.points, layout).toEqual(
-        batches.map((b) => ({ timestamp: b.timestamp, value: setOf(b, `node:${node}`).labeledMetrics.find((lm) => lm.name === 'filesystem/usage' && lm.labels.resource_id === '/')!.value })),
+        batches.map((b) => ({ timestamp: b.timestamp, value: setOf(b, `node:${node}`).labeledMetrics.toArray().find((lm) => lm.name === 'filesystem/usage' && lm.labels.resource_id === '/')!.value })),
       );
     }
   });

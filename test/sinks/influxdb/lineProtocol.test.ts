@@ -102,8 +102,8 @@ describe('createLineEncoder', () => {
 
   it('skips and counts values line protocol cannot carry', () => {
     const set = createMetricSet({ type: 'node', nodename: 'n1' });
-    // A set's values cannot hold NaN (setting it removes the value); a labeled metric can.
-    set.labeledMetrics.push({ name: 'a', labels: {}, value: Number.NaN });
+    // Neither a set's values nor its labeled values hold NaN (storing it is a no-op); both hold infinities.
+    set.labeledMetrics.push({ name: 'a', labels: {}, value: Number.NEGATIVE_INFINITY });
     set.metricValues.set('b', Number.POSITIVE_INFINITY);
     set.metricValues.set('memory/limit', 2 ** 64); // an int64 metric beyond int64
     set.metricValues.set('ends\\', 1);
@@ -151,7 +151,7 @@ describe('createLineEncoder', () => {
       for (const set of batch.metricSets.values()) {
         const points = [
           ...[...set.metricValues].map(([name, value]) => ({ name, value, labels: set.labels })),
-          ...set.labeledMetrics.map((lm) => ({ name: lm.name, value: lm.value, labels: { ...set.labels, ...lm.labels } })),
+          ...set.labeledMetrics.toArray().map((lm) => ({ name: lm.name, value: lm.value, labels: { ...set.labels, ...lm.labels } })),
         ];
         for (const { name, value, labels } of points) {
           const point = new Point(name).tag('cluster_name', 'default').timestamp(`${batch.timestamp}000000`);

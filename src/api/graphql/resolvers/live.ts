@@ -163,7 +163,7 @@ export const liveEntityResolvers: LiveEntityResolvers<OperationContext> = {
 export const liveValueResolvers: LiveValueResolvers<OperationContext> = {
   value: (v) => v.batch.metricSets.get(v.key)?.metricValues.get(v.metric) ?? null,
   labeled: (v) =>
-    (v.batch.metricSets.get(v.key)?.labeledMetrics ?? [])
+    (v.batch.metricSets.get(v.key)?.labeledMetrics.toArray() ?? [])
       .filter((m) => m.name === v.metric)
       .map((m) => ({ labels: labelList(m.labels), value: m.value })),
 };
