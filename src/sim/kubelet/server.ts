@@ -88,7 +88,9 @@ export async function startKubelets(options: KubeletServerOptions): Promise<Kube
     sendWithFault(res, response, fault, node.name);
   }
 
-  const http = createServer({ keepAlive: true }, (req, res) => {
+  // Idle connections are kept like the kubelet keeps them (90 s), not Node's default 5 s, so a
+  // client's keep-alive sockets survive between scrapes as they would against real nodes.
+  const http = createServer({ keepAlive: true, keepAliveTimeout: 90_000 }, (req, res) => {
     requests++;
     const node = nodeOfSocket.get(req.socket);
     if (!node) {
