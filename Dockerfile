@@ -19,6 +19,12 @@ COPY src ./src
 # writable (a read-only root filesystem). A new container starts with an empty cache anyway.
 ENV TSX_DISABLE_CACHE=1
 
+# 64 MiB young-generation semi-spaces (V8's default is 16): a cycle allocates gigabytes of
+# short-lived objects at thousands of nodes, and a small young generation promotes them to old
+# space, whose collections then dominate the cycle (docs/operations.md, Sizing). The Deployment
+# sets NODE_OPTIONS itself and repeats this flag.
+ENV NODE_OPTIONS=--max-semi-space-size=64
+
 # The base image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it. The
 # files above stay root's: the process cannot change its own code.
 USER 1000:1000

@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as k8s from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { manifestOf, readManifests, root } from './manifests.js';
+import { shippedV8Flags } from '../../bench/heapgraphProcess.js';
 
 interface Instruction {
   keyword: string;
@@ -42,6 +43,7 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
 };
 const deployment = manifestOf<k8s.V1Deployment>(readManifests(), 'Deployment');
 const container = deployment.spec!.template.spec!.containers[0]!;
@@ -141,6 +143,18 @@ describe('the Dockerfile', () => {
     expect(only('EXPOSE').args).toBe(String(container.ports!.find((p) => p.name === 'http')!.containerPort));
     expect(JSON.parse(only('ENTRYPOINT').args)).toEqual(['node', pkg.bin.heapgraph]);
     expect(dirname(pkg.bin.heapgraph!)).toBe('bin');
+  });
+
+  it('runs Node with the young-generation size the Deployment, `npm start` and the benchmark use', () => {
+    const env = dockerfile.filter((i) => i.keyword === 'ENV').map((i) => i.args);
+    const imageOptions = env.find((e) => e.startsWith('NODE_OPTIONS='))?.slice('NODE_OPTIONS='.length).split(/\s+/) ?? [];
+    const deploymentOptions = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value?.split(/\s+/) ?? [];
+    expect(shippedV8Flags.length).toBeGreaterThan(0);
+    for (const flag of shippedV8Flags) {
+      expect(imageOptions).toContain(flag);
+      expect(deploymentOptions).toContain(flag);
+      expect((pkg.scripts.start ?? '').split(/\s+/)).toContain(flag);
+    }
   });
 
   it('needs nothing written at run time, so a read-only root filesystem works', () => {
