@@ -1,0 +1,70 @@
+/**
+ * Housekeeping cycles with Heapgraph in this process and the simulator in a child process: per
+ * cycle CPU (this process), wall time, GC pause time (`PerformanceObserver` 'gc'), heap used and
+ * RSS. Not a test and not part of `npm run bench`; the quick way to compare two commits side by
+ * side (run each from its own git worktree, one after the other). Timings are printed, never
+ * asserted.
+ *
+ * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8]`
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { toConfig } from '../src/cli/config.js';
+import { parseFlags } from '../src/cli/flags.js';
+import { runHeapgraph } from '../src/cli/heapgraph.js';
+import { silentLogger } from '../src/core/log.js';
+
+const nodes = Number(process.argv[2] ?? 1000);
+const cycles = Number(process.argv[3] ?? 8);
+const minuteMs = 60_000;
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+const sim = spawn(process.execPath, ['--import', 'tsx', 'src/sim/main.ts', '--nodes', String(nodes), '--pods-per-node', '30', '--api-port', '0', '--kubelet-port', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const stopSim = () => sim.kill('SIGTERM');
+process.on('exit', stopSim);
+let banner = '';
+const ready = await new Promise<{ api: string; kubeletPort: string }>((resolve, reject) => {
+  sim.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it was ready`)));
+  sim.stdout.on('data', (data: Buffer) => {
+    banner += data.toString();
+    const api = /API server (\S+)/.exec(banner)?.[1];
+    const kubeletPort = /kubelets on port (\d+)/.exec(banner)?.[1];
+    if (api && kubeletPort && banner.includes('ready')) resolve({ api, kubeletPort });
+  });
+});
+
+const flags = [`--source=kubernetes:${ready.api}?inClusterConfig=false&kubeletPort=${ready.kubeletPort}`, '--metric_resolution=1h', '--port=0', '--listen_ip=127.0.0.1'];
+const parsed = toConfig(parseFlags(flags));
+if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+const app = await runHeapgraph(parsed.config, silentLogger());
+
+// Synthetic windows 60 s apart, ending in the past, as the benchmark drives them.
+let startMs = Math.floor(Date.now() / minuteMs) * minuteMs - cycles * minuteMs;
+for (let cycle = 0; cycle < cycles; cycle++) {
+  gcMs = 0;
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const report = await app.manager.housekeep({ startMs, endMs: startMs + minuteMs });
+  await app.sinks.idle();
+  const cpu = process.cpuUsage(cpuBefore);
+  const memory = process.memoryUsage();
+  const failed = report?.statuses.filter((s) => s.outcome !== 'ok').length ?? nodes;
+  console.log(
+    `cycle ${cycle}: wall ${Math.round(performance.now() - wallBefore)} ms, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
+      `scrape ${Math.round(report?.scrapeMs ?? 0)} ms, processors ${Math.round(report?.processMs ?? 0)} ms, sets ${report?.sets ?? 0}, failed ${failed}, ` +
+      `GC pauses ${Math.round(gcMs)} ms, heap used ${mib(memory.heapUsed)} MiB, RSS ${mib(memory.rss)} MiB`,
+  );
+  startMs += minuteMs;
+}
+await app.stop();
+stopSim();
+process.exit(0);
