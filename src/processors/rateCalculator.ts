@@ -92,7 +92,8 @@ function addLabeledRates(key: string, newSet: MetricSet, oldSet: MetricSet, inte
       onSkip({ processor: name, reason: 'counter_decrease', key, metric: counter });
       return;
     }
-    rates.push({ name: rateMetricsMapping.get(counter)!, labels: { ...labels }, value: (1e9 * delta) / intervalNs });
+    // The counter's own labels: the rate joins its counter's row (LabeledValues keeps them read-only).
+    rates.push({ name: rateMetricsMapping.get(counter)!, labels, value: (1e9 * delta) / intervalNs });
   });
   newSet.labeledMetrics.push(...rates);
 }
