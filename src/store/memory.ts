@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { DataBatch, MetricSet } from '../core/types.js';
+import type { MetricSet } from '../core/types.js';
 import { metricRowBytes } from '../core/metricValues.js';
 import { labeledRowBytes } from '../core/labeledValues.js';
 
@@ -35,7 +35,8 @@ export function labelsBytes(labels: Readonly<Record<string, string>>): number {
   return bytes;
 }
 
-function metricSetBytes(key: string, set: MetricSet): number {
+/** One set of a batch, with its key, labels and values, as the batch's Map holds it. */
+export function metricSetBytes(key: string, set: MetricSet): number {
   // MetricSet object (6 fields), its key string, labels, the MetricValues object and its slab row
   // (names outside the catalogue counted as Map entries), the labeled metric objects.
   let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 6 * propertyBytes + labelsBytes(set.labels);
@@ -51,9 +52,6 @@ function metricSetBytes(key: string, set: MetricSet): number {
   return bytes;
 }
 
-/** The DataBatch the store keeps as `latestBatch()`, with everything it references. */
-export function batchBytes(batch: DataBatch): number {
-  let bytes = objectHeaderBytes + 2 * propertyBytes + mapHeaderBytes;
-  for (const [key, set] of batch.metricSets) bytes += metricSetBytes(key, set);
-  return bytes;
-}
+/** A batch without its sets (the object and its Map); the store adds each set's bytes as it writes it. */
+export const batchShellBytes = objectHeaderBytes + 2 * propertyBytes + mapHeaderBytes;
+

@@ -19,7 +19,6 @@
 import type { DataBatch } from '../core/types.js';
 import { columnBytes } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
-import { batchBytes } from './memory.js';
 import { readAggregate, readLabeledSeries, readLatest, readMetricNames, readSeries } from './read.js';
 import { createStoreState } from './state.js';
 import type { EntityInfo, ModelStore, ModelStoreOptions } from './types.js';
@@ -43,8 +42,6 @@ export function createModelStore(options: ModelStoreOptions = {}): ModelStore {
   // Caches derived from the latest batch, rebuilt on first use after a write.
   let typeIndexVersion = -1;
   let typeIndex = new Map<string, number[]>();
-  let batchBytesOf: DataBatch | undefined;
-  let latestBatchBytes = 0;
 
   function entitiesByType(): Map<string, number[]> {
     if (typeIndexVersion === state.version) return typeIndex;
@@ -100,11 +97,7 @@ export function createModelStore(options: ModelStoreOptions = {}): ModelStore {
       bytes += state.labelSets.memoryBytes();
       const latestMs = state.latest?.timestamp ?? Infinity;
       bytes += state.entities.memoryBytes(latestMs);
-      if (state.latest !== batchBytesOf) {
-        batchBytesOf = state.latest;
-        latestBatchBytes = state.latest ? batchBytes(state.latest) : 0;
-      }
-      return bytes + latestBatchBytes;
+      return bytes + state.latestBytes;
     },
   } satisfies ModelStore;
   return store;

@@ -13,6 +13,7 @@ import { labeledColumnCount, labeledColumnName } from '../core/labeledValues.js'
 import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
 import { typesOf, type StoreState } from './state.js';
+import { batchShellBytes, metricSetBytes } from './memory.js';
 
 function invalid(message: string, field: string, received: unknown): StoreError {
   return new StoreError('invalid_batch', message, { field, received: describeReceived(received) });
@@ -63,6 +64,8 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
   // Sets of one type list their metrics in the same order, so the column of the i-th value is
   // usually the one the previous set's i-th value used: a string identity check beats a Map probe.
   let position = 0;
+  /** Estimated bytes of the batch being written (memory.ts), summed set by set. */
+  let batchBytes = 0;
   let cachedNames: string[] = [];
   let cachedColumns: Column[] = [];
 
@@ -112,6 +115,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
 
   function writeSet(set: MetricSet, key: string): void {
     if (!isWritableSet(set, key)) return;
+    batchBytes += metricSetBytes(key, set);
     entity = entities.intern(key, set, timestampMs);
     position = 0;
     set.metricValues.forEach(writeValue);
@@ -166,6 +170,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
       }
 
       timestampMs = batch.timestamp;
+      batchBytes = batchShellBytes;
       cachedNames = [];
       cachedColumns = [];
       const existing = timeline.indexOf(timestampMs);
@@ -178,7 +183,10 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
 
       if (reserved >= 0) timeline.publish(timestampMs, reserved);
       reserved = -1;
-      if (state.latest === undefined || timestampMs >= state.latest.timestamp) state.latest = batch;
+      if (state.latest === undefined || timestampMs >= state.latest.timestamp) {
+        state.latest = batch;
+        state.latestBytes = batchBytes;
+      }
       state.version++;
     } finally {
       if (reserved >= 0) timeline.release(reserved);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetricSet, type DataBatch } from '../../src/core/types.js';
 import { createModelStore } from '../../src/store/modelStore.js';
+import { propertyBytes, stringBytes } from '../../src/store/memory.js';
 import type { LabeledSeries, Point } from '../../src/store/types.js';
 import { at, batchOf, labeled, minute, seededRandom } from './batches.js';
 
@@ -124,5 +125,26 @@ describe('the columnar store against a reference', () => {
     // After the window fills, every minute frees as much as it adds.
     expect(Math.max(...sizes.slice(300))).toBeLessThan(Math.min(...sizes.slice(10, 50)) * 1.5);
     expect(store.entity('namespace:ns/pod:pod-0-0')).toBeUndefined();
+  });
+
+  it('counts the latest batch it keeps in memoryBytes, as the batch was written', () => {
+    const extra = 'x'.repeat(1000);
+    const batch = (minute: number, withExtra: boolean) =>
+      batchOf(
+        at(minute),
+        Array.from({ length: 20 }, (_, i) => {
+          const set = createMetricSet({ type: 'pod', namespace_name: 'ns', pod_name: `p${i}`, ...(withExtra ? { note: extra } : {}) });
+          set.metricValues.set('memory/usage', i);
+          return [`namespace:ns/pod:p${i}`, set] as const;
+        }),
+      );
+    const plain = createModelStore();
+    const noted = createModelStore();
+    plain.write(batch(0, false));
+    noted.write(batch(0, false));
+    plain.write(batch(1, false));
+    noted.write(batch(1, true));
+    // The same columns and entities; only the latest batch's sets carry one more label each.
+    expect(noted.memoryBytes() - plain.memoryBytes()).toBe(20 * (propertyBytes + stringBytes(extra.length)));
   });
 });
