@@ -96,6 +96,17 @@ export class LabeledValues implements Iterable<LabeledMetric> {
     return this.length;
   }
 
+  /** Whether `name` has a value under any label set. */
+  has(name: string): boolean {
+    const column = columnOf.get(name);
+    if (column === undefined) return this.others?.some((m) => m.name === name) ?? false;
+    for (const { slab, offset } of this.rows) {
+      const value = slab[offset + column]!;
+      if (value === value) return true;
+    }
+    return false;
+  }
+
   /** The value of `name` under labels equal to `labels`, or undefined. */
   get(name: string, labels: Readonly<Record<string, string>>): number | undefined {
     const column = columnOf.get(name);

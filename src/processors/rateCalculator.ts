@@ -81,6 +81,10 @@ function addRates(key: string, newSet: MetricSet, oldSet: MetricSet, onSkip: Ski
 
 /** Disk IO rates, matching the old counter by `resource_id` as Heapster did. */
 function addLabeledRates(key: string, newSet: MetricSet, oldSet: MetricSet, intervalNs: number, onSkip: SkipListener): void {
+  // Most sets have no disk counters: no visit (and no closure) for them.
+  let any = false;
+  for (const counter of labeledCounters) any ||= newSet.labeledMetrics.has(counter);
+  if (!any) return;
   // Collected first: rates added while visiting must not be visited as counters.
   const rates: LabeledMetric[] = [];
   newSet.labeledMetrics.forEach((value, counter, labels) => {

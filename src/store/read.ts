@@ -6,7 +6,8 @@
  */
 import { rowOf, valueAt, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
-import { typesOf, type StoreState } from './state.js';
+import type { StoreState } from './state.js';
+import { metricTypesOf } from '../core/metrics.js';
 import { aggregateSamples, validateAggregations } from './stats.js';
 import type { AggregateOptions, AggregationName, AggregationResult, LabeledSeries, Point, SeriesResult, TimeRange } from './types.js';
 
@@ -51,7 +52,7 @@ function pointsOf(state: StoreState, column: Column, row: number, bounds: [numbe
 export function readSeries(state: StoreState, key: string, metric: string, range?: TimeRange): SeriesResult {
   const bounds = boundsOf(range);
   const column = state.columns.get(metric);
-  if (!column) return { ...typesOf(metric), points: [] };
+  if (!column) return { ...metricTypesOf(metric), points: [] };
   const types = { metricType: column.metricType, valueType: column.valueType };
   const entity = state.entities.idOf(key);
   const row = entity < 0 ? -1 : rowOf(column, entity);

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { DataBatch, MetricType, ValueType } from '../core/types.js';
-import { metricTypesOf } from '../core/metrics.js';
+import type { DataBatch } from '../core/types.js';
 import type { Column } from './column.js';
 import { createEntityTable, type EntityTable } from './entities.js';
 import { createLabelSetTable, type LabelSetTable } from './labelSets.js';
@@ -47,5 +46,3 @@ export function createStoreState(retentionMs: number): StoreState {
   };
 }
 
-/** The types of a metric (its descriptor's; unknown names are float gauges), for columns. */
-export const typesOf = metricTypesOf;

@@ -12,7 +12,8 @@ import { LabeledValues, MetricValues, type DataBatch, type LabeledMetric, type M
 import { labeledColumnCount, labeledColumnName } from '../core/labeledValues.js';
 import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
-import { typesOf, type StoreState } from './state.js';
+import type { StoreState } from './state.js';
+import { metricTypesOf } from '../core/metrics.js';
 import { batchShellBytes, metricSetBytes } from './memory.js';
 
 function invalid(message: string, field: string, received: unknown): StoreError {
@@ -72,7 +73,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
   const releaseLabelSet = (labelSet: number): void => labelSets.release(labelSet);
 
   function newColumn(map: Map<string, Column>, name: string, labeled: boolean): Column {
-    const { metricType, valueType } = typesOf(name);
+    const { metricType, valueType } = metricTypesOf(name);
     const column = createColumn(name, labeled, metricType, valueType);
     beginSlot(column, slot);
     map.set(name, column);

@@ -26,6 +26,18 @@ describe('labeled values', () => {
     expect(values.get('disk/io_read_bytes_rate', root)).toBe(0.5);
   });
 
+  it('says whether a name has a value under any label set', () => {
+    const values = new LabeledValues([
+      { name: 'filesystem/usage', labels: logs, value: 1 },
+      { name: 'custom/per_disk', labels: root, value: 3 },
+    ]);
+    expect(values.has('filesystem/usage')).toBe(true);
+    expect(values.has('custom/per_disk')).toBe(true);
+    expect(values.has('filesystem/limit')).toBe(false);
+    expect(values.has('disk/io_read_bytes')).toBe(false);
+    expect(new LabeledValues().has('filesystem/usage')).toBe(false);
+  });
+
   it('stores nothing for NaN or non-numbers', () => {
     const values = new LabeledValues();
     values.add('filesystem/usage', root, Number.NaN).add('custom/x', root, 'y' as never);
