@@ -5,7 +5,10 @@
  * side (run each from its own git worktree, one after the other). Timings are printed, never
  * asserted.
  *
- * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8]`
+ * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m]`
+ *
+ * A short retention (e.g. `4m`) fills the window after that many cycles, so the steady state
+ * (the store reusing its slot arrays) is reached in a short run.
  *
  * @module
  */
@@ -18,6 +21,7 @@ import { silentLogger } from '../src/core/log.js';
 
 const nodes = Number(process.argv[2] ?? 1000);
 const cycles = Number(process.argv[3] ?? 8);
+const retention = process.argv[4] ?? '15m';
 const minuteMs = 60_000;
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
@@ -42,7 +46,7 @@ const ready = await new Promise<{ api: string; kubeletPort: string }>((resolve, 
   });
 });
 
-const flags = [`--source=kubernetes:${ready.api}?inClusterConfig=false&kubeletPort=${ready.kubeletPort}`, '--metric_resolution=1h', '--port=0', '--listen_ip=127.0.0.1'];
+const flags = [`--source=kubernetes:${ready.api}?inClusterConfig=false&kubeletPort=${ready.kubeletPort}`, '--metric_resolution=1h', `--model_retention=${retention}`, '--port=0', '--listen_ip=127.0.0.1'];
 const parsed = toConfig(parseFlags(flags));
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 const app = await runHeapgraph(parsed.config, silentLogger());
@@ -61,7 +65,7 @@ for (let cycle = 0; cycle < cycles; cycle++) {
   console.log(
     `cycle ${cycle}: wall ${Math.round(performance.now() - wallBefore)} ms, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
       `scrape ${Math.round(report?.scrapeMs ?? 0)} ms, processors ${Math.round(report?.processMs ?? 0)} ms, sets ${report?.sets ?? 0}, failed ${failed}, ` +
-      `GC pauses ${Math.round(gcMs)} ms, heap used ${mib(memory.heapUsed)} MiB, RSS ${mib(memory.rss)} MiB`,
+      `GC pauses ${Math.round(gcMs)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );
   startMs += minuteMs;
 }

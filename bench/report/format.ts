@@ -29,6 +29,11 @@ export function p1Cycles(run: SizeResult) {
   return run.cycles.filter((c) => wanted.has(c.index));
 }
 
+/** Cycles with the window already full: the P3 cycles (back to back, under the latency probe). */
+export function fullWindowCycles(run: SizeResult) {
+  return run.cycles.filter((c) => c.phase === 'responsiveness');
+}
+
 /** A markdown table. */
 export function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');

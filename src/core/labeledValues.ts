@@ -7,7 +7,7 @@
  * doubles, they were most of what a batch kept alive after values became numbers
  * (`metricValues.ts`). Here the values that share one label set form a row of a shared
  * `Float64Array` slab, one column per labeled catalogue metric, so a set holds one object,
- * two short arrays (label sets, row offsets) and its rows.
+ * one array of three cells per label set (labels, slab, offset) and its rows.
  *
  * Rows are matched by label content, so a rate written with a copy of its counter's labels
  * lands in the counter's row. One name with one label set holds one value (a second `add`
@@ -20,7 +20,7 @@
  */
 import type { LabeledMetric } from './types.js';
 import { labeledMetrics, metricTypesOf } from './metrics.js';
-import { createRowAllocator, type Row } from './rows.js';
+import { createRowSource } from './rows.js';
 
 const columnNames: readonly string[] = labeledMetrics.map((md) => md.name);
 const columnOf = new Map<string, number>(columnNames.map((name, column) => [name, column]));
@@ -28,7 +28,8 @@ const integralColumn: readonly boolean[] = columnNames.map((name) => metricTypes
 const width = columnNames.length;
 
 /** 4,096 rows × 12 columns × 8 bytes = 384 KiB per slab, ~8 nodes' label sets. */
-const takeRow = createRowAllocator(width, 4096);
+const rowSource = createRowSource(width, 4096);
+const takeRow = rowSource.take;
 
 /** Number of labeled catalogue columns (see {@link LabeledValues.valueAt}). */
 export const labeledColumnCount = width;
@@ -52,10 +53,17 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
   return count === 0;
 }
 
+/**
+ * Per label set, three cells: its labels, its row's slab, the row's offset. One flat array
+ * rather than a `Row` object per label set and a second array: a batch keeps ~1 M label sets
+ * alive at 5,000 nodes, and every object of them is copied by the young-generation collector.
+ */
+type Cells = Array<Record<string, string> | Float64Array | number>;
+const stride = 3;
+
 /** Labeled values of one set; see the module comment. */
 export class LabeledValues implements Iterable<LabeledMetric> {
-  private labelSets: Array<Record<string, string>> = [];
-  private rows: Row[] = [];
+  private cells: Cells = [];
   private count = 0;
   private others: LabeledMetric[] | undefined;
 
@@ -70,7 +78,7 @@ export class LabeledValues implements Iterable<LabeledMetric> {
 
   /** Number of distinct label sets with a row (for memory estimates). */
   get rowCount(): number {
-    return this.rows.length;
+    return this.cells.length / stride;
   }
 
   /** Stores `value` for `name` under `labels` (the labels object is kept: treat it as read-only). */
@@ -82,11 +90,12 @@ export class LabeledValues implements Iterable<LabeledMetric> {
       (this.others ??= []).push({ name, labels, value: number });
       return this;
     }
-    const row = this.rowOf(labels);
-    const index = row.offset + column;
-    const old = row.slab[index]!;
+    const at = this.cellOf(labels);
+    const slab = this.cells[at + 1] as Float64Array;
+    const index = (this.cells[at + 2] as number) + column;
+    const old = slab[index]!;
     if (old !== old) this.count++;
-    row.slab[index] = integralColumn[column] ? Math.trunc(value) : value;
+    slab[index] = integralColumn[column] ? Math.trunc(value) : value;
     return this;
   }
 
@@ -100,8 +109,8 @@ export class LabeledValues implements Iterable<LabeledMetric> {
   has(name: string): boolean {
     const column = columnOf.get(name);
     if (column === undefined) return this.others?.some((m) => m.name === name) ?? false;
-    for (const { slab, offset } of this.rows) {
-      const value = slab[offset + column]!;
+    for (let at = 0; at < this.cells.length; at += stride) {
+      const value = this.valueIn(at, column);
       if (value === value) return true;
     }
     return false;
@@ -111,10 +120,9 @@ export class LabeledValues implements Iterable<LabeledMetric> {
   get(name: string, labels: Readonly<Record<string, string>>): number | undefined {
     const column = columnOf.get(name);
     if (column === undefined) return this.others?.find((m) => m.name === name && sameLabels(m.labels, labels))?.value;
-    for (let i = 0; i < this.rows.length; i++) {
-      if (!sameLabels(this.labelSets[i]!, labels)) continue;
-      const { slab, offset } = this.rows[i]!;
-      const value = slab[offset + column]!;
+    for (let at = 0; at < this.cells.length; at += stride) {
+      if (!sameLabels(this.cells[at] as Record<string, string>, labels)) continue;
+      const value = this.valueIn(at, column);
       return value === value ? value : undefined;
     }
     return undefined;
@@ -122,9 +130,10 @@ export class LabeledValues implements Iterable<LabeledMetric> {
 
   /** Visits every value with its name and labels, without allocating per value. */
   forEach(visit: (value: number, name: string, labels: Record<string, string>) => void): void {
-    for (let i = 0; i < this.rows.length; i++) {
-      const labels = this.labelSets[i]!;
-      const { slab, offset } = this.rows[i]!;
+    for (let at = 0; at < this.cells.length; at += stride) {
+      const labels = this.cells[at] as Record<string, string>;
+      const slab = this.cells[at + 1] as Float64Array;
+      const offset = this.cells[at + 2] as number;
       for (let column = 0; column < width; column++) {
         const value = slab[offset + column]!;
         if (value === value) visit(value, columnNames[column]!, labels);
@@ -135,13 +144,12 @@ export class LabeledValues implements Iterable<LabeledMetric> {
 
   /** The label set of row `row` (`0 ≤ row < rowCount`). */
   rowLabels(row: number): Record<string, string> {
-    return this.labelSets[row]!;
+    return this.cells[row * stride] as Record<string, string>;
   }
 
   /** The value in row `row` and catalogue column `column`, or undefined: for loops that cannot use a callback. */
   valueAt(row: number, column: number): number | undefined {
-    const { slab, offset } = this.rows[row]!;
-    const value = slab[offset + column]!;
+    const value = this.valueIn(row * stride, column);
     return value === value ? value : undefined;
   }
 
@@ -166,11 +174,16 @@ export class LabeledValues implements Iterable<LabeledMetric> {
     return this.toArray();
   }
 
-  private rowOf(labels: Record<string, string>): Row {
-    for (let i = 0; i < this.rows.length; i++) if (sameLabels(this.labelSets[i]!, labels)) return this.rows[i]!;
-    const row = takeRow();
-    this.labelSets.push(labels);
-    this.rows.push(row);
-    return row;
+  /** The value (NaN when absent) of the label set whose cells start at `at`. */
+  private valueIn(at: number, column: number): number {
+    return (this.cells[at + 1] as Float64Array)[(this.cells[at + 2] as number) + column]!;
+  }
+
+  /** Where the cells of a label set equal to `labels` start, adding them (with a new row) if absent. */
+  private cellOf(labels: Record<string, string>): number {
+    for (let at = 0; at < this.cells.length; at += stride) if (sameLabels(this.cells[at] as Record<string, string>, labels)) return at;
+    const { slab, offset } = takeRow();
+    this.cells.push(labels, slab, offset);
+    return this.cells.length - stride;
   }
 }

@@ -16,7 +16,7 @@
  * @module
  */
 import { allMetrics, metricTypesOf } from './metrics.js';
-import { createRowAllocator } from './rows.js';
+import { createRowSource } from './rows.js';
 
 /** Catalogue metrics without labels: the columns of a row. */
 const columnNames: readonly string[] = allMetrics.filter((md) => md.labels.length === 0).map((md) => md.name);
@@ -25,7 +25,8 @@ const integralColumn: readonly boolean[] = columnNames.map((name) => metricTypes
 const width = columnNames.length;
 
 /** 1,024 rows × 40 columns × 8 bytes ≈ 320 KiB per slab, shared by ~12 nodes' sets. */
-const takeRow = createRowAllocator(width, 1024);
+const rowSource = createRowSource(width, 1024);
+const takeRow = rowSource.take;
 const noOthers: ReadonlyMap<string, number> = new Map();
 
 /** Bytes of one set's row: counted by the store's memory estimate. */

@@ -70,16 +70,18 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
     };
 
     const addContainerInfo = (key: string, containerSet: MetricSet, pod: V1Pod) => {
-      const namespace = pod.metadata?.namespace ?? '';
-      const podName = pod.metadata?.name ?? '';
-      const container = pod.spec?.containers?.find((c) => podContainerKey(namespace, podName, c.name) === key);
+      // The set's container name, read off its key: matching names instead of building every
+      // container's key was most of this enricher's allocation.
+      const prefix = podContainerKey(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', '');
+      const containerName = key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
+      const container = pod.spec?.containers?.find((c) => c.name === containerName);
       if (container !== undefined) {
         setResources(key, containerSet, container);
         if (!Object.hasOwn(containerSet.labels, Label.ContainerBaseImage)) {
           containerSet.labels[Label.ContainerBaseImage] = container.image ?? '';
         }
       }
-      const status = pod.status?.containerStatuses?.find((s) => podContainerKey(namespace, podName, s.name) === key);
+      const status = pod.status?.containerStatuses?.find((s) => s.name === containerName);
       if (status !== undefined) {
         containerSet.metricValues.set('restart_count', status.restartCount);
         const startMs = timestampMs(pod.status?.startTime);

@@ -27,6 +27,10 @@ const name = 'rate calculator';
 const cpuUsage = 'cpu/usage';
 /** Counters that are labeled metrics, matched between batches by `resource_id`. */
 const labeledCounters: ReadonlySet<string> = new Set(['disk/io_read_bytes', 'disk/io_write_bytes']);
+/** Unlabeled counter → rate pairs, as an array: iterating the Map allocated an entry per pair per set. */
+const unlabeledRates: ReadonlyArray<readonly [counter: string, rate: string]> = [...rateMetricsMapping].filter(
+  ([counter]) => !labeledCounters.has(counter),
+);
 /** Up to this, the float quotient of two integers truncates to the exact integer quotient. */
 const exactDivisionLimit = 2 ** 52;
 
@@ -62,8 +66,8 @@ function addRates(key: string, newSet: MetricSet, oldSet: MetricSet, onSkip: Ski
   const intervalNs = Math.round((newSet.scrapeTime - oldSet.scrapeTime) * 1e6);
   if (intervalNs <= 0) return;
   addLabeledRates(key, newSet, oldSet, intervalNs, onSkip);
-  for (const [counter, rate] of rateMetricsMapping) {
-    if (labeledCounters.has(counter)) continue;
+  for (let i = 0; i < unlabeledRates.length; i++) {
+    const [counter, rate] = unlabeledRates[i]!;
     const newValue = newSet.metricValues.get(counter);
     const oldValue = oldSet.metricValues.get(counter);
     if (newValue === undefined || oldValue === undefined) continue;

@@ -87,8 +87,28 @@ export function addEphemeralStorage(set: MetricSet, usedBytes: number | undefine
 }
 
 /**
+ * Label objects of filesystems, one per `resource_id`, shared by every set and batch (frozen).
+ * `/` and `logs` repeat in every container and volume names in every replica; a fresh object
+ * and string per filesystem per batch were a good part of what each batch left for the
+ * collector to copy. Cleared when it grows past a bound, so churning volume names cannot pile up.
+ */
+const filesystemLabelCache = new Map<string, Readonly<Record<string, string>>>();
+const filesystemLabelCacheBound = 100_000;
+
+function filesystemLabels(resourceId: string): Record<string, string> {
+  let labels = filesystemLabelCache.get(resourceId);
+  if (labels === undefined) {
+    if (filesystemLabelCache.size >= filesystemLabelCacheBound) filesystemLabelCache.clear();
+    labels = Object.freeze({ resource_id: resourceId });
+    filesystemLabelCache.set(resourceId, labels);
+  }
+  return labels as Record<string, string>;
+}
+
+/**
  * `filesystem/{usage,limit,available,inodes,inodes_free}` labeled `resource_id`; `inodesUsed`
- * is ignored. The five metrics share one label object (as in Heapster): treat it as read-only.
+ * is ignored. The five metrics share one label object (as in Heapster), frozen and shared with
+ * every other filesystem of that `resource_id`.
  * Returns `usedBytes` for the ephemeral-storage sums.
  */
 export function addFilesystem(set: MetricSet, fs: JsonObject | undefined, resourceId: string, where: string): number | undefined {
@@ -98,7 +118,7 @@ export function addFilesystem(set: MetricSet, fs: JsonObject | undefined, resour
   const availableBytes = readCount(fs, 'availableBytes', where);
   const inodes = readCount(fs, 'inodes', where);
   const inodesFree = readCount(fs, 'inodesFree', where);
-  const labels = { resource_id: resourceId };
+  const labels = filesystemLabels(resourceId);
   pushGauge(set, 'filesystem/usage', labels, usedBytes);
   pushGauge(set, 'filesystem/limit', labels, capacityBytes);
   pushGauge(set, 'filesystem/available', labels, availableBytes);
