@@ -12,6 +12,8 @@ import {
   addCpu,
   addEphemeralStorage,
   addFilesystem,
+  logsFilesystemLabels,
+  rootFilesystemLabels,
   addMemory,
   addNetwork,
   addUptime,
@@ -46,7 +48,7 @@ export function decodeNodeSet(node: JsonObject, labels: Record<string, string>, 
   addCpu(set, cpu);
   addMemory(set, memory);
   addNetwork(set, network);
-  addEphemeralStorage(set, addFilesystem(set, readBlock(node, 'fs', ''), '/', 'fs'));
+  addEphemeralStorage(set, addFilesystem(set, readBlock(node, 'fs', ''), rootFilesystemLabels, 'fs'));
   return set;
 }
 
@@ -72,8 +74,8 @@ export function decodeContainerSet(
   addCpu(set, cpu);
   addMemory(set, memory);
   addAccelerators(set, container);
-  const rootfsUsed = addFilesystem(set, readBlock(container, 'rootfs', ''), '/', 'rootfs');
-  const logsUsed = addFilesystem(set, readBlock(container, 'logs', ''), 'logs', 'logs');
+  const rootfsUsed = addFilesystem(set, readBlock(container, 'rootfs', ''), rootFilesystemLabels, 'rootfs');
+  const logsUsed = addFilesystem(set, readBlock(container, 'logs', ''), logsFilesystemLabels, 'logs');
   if (rootfsUsed !== undefined && logsUsed !== undefined) addEphemeralStorage(set, rootfsUsed + logsUsed);
   addUserDefinedMetrics(set, container);
   return set;
