@@ -28,8 +28,7 @@ const integralColumn: readonly boolean[] = columnNames.map((name) => metricTypes
 const width = columnNames.length;
 
 /** 4,096 rows × 12 columns × 8 bytes = 384 KiB per slab, ~8 nodes' label sets. */
-const rowSource = createRowSource(width, 4096);
-const takeRow = rowSource.take;
+const takeRow = createRowSource(width, 4096).take;
 
 /** Number of labeled catalogue columns (see {@link LabeledValues.valueAt}). */
 export const labeledColumnCount = width;

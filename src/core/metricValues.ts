@@ -25,8 +25,7 @@ const integralColumn: readonly boolean[] = columnNames.map((name) => metricTypes
 const width = columnNames.length;
 
 /** 1,024 rows × 40 columns × 8 bytes ≈ 320 KiB per slab, shared by ~12 nodes' sets. */
-const rowSource = createRowSource(width, 1024);
-const takeRow = rowSource.take;
+const takeRow = createRowSource(width, 1024).take;
 const noOthers: ReadonlyMap<string, number> = new Map();
 
 /** Bytes of one set's row: counted by the store's memory estimate. */

@@ -23,7 +23,7 @@ export interface Row {
   readonly offset: number;
 }
 
-/** Counts of one allocator's slabs, for tests and memory figures. */
+/** Counts of one allocator's slabs (tests read them). */
 export interface SlabCounts {
   /** Slabs whose view may still be reachable. */
   live: number;
