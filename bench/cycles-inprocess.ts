@@ -63,7 +63,7 @@ for (let cycle = 0; cycle < cycles; cycle++) {
   const memory = process.memoryUsage();
   const failed = report?.statuses.filter((s) => s.outcome !== 'ok').length ?? nodes;
   console.log(
-    `cycle ${cycle}: wall ${Math.round(performance.now() - wallBefore)} ms, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
+    `cycle ${cycle}: wall ${Math.round(performance.now() - wallBefore)} ms, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (system ${(cpu.system / 1e6).toFixed(2)}), ` +
       `scrape ${Math.round(report?.scrapeMs ?? 0)} ms, processors ${Math.round(report?.processMs ?? 0)} ms, sets ${report?.sets ?? 0}, failed ${failed}, ` +
       `GC pauses ${Math.round(gcMs)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );
