@@ -41,13 +41,11 @@ export function metricSetBytes(key: string, set: MetricSet): number {
   // (names outside the catalogue counted as Map entries), the labeled metric objects.
   let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 6 * propertyBytes + labelsBytes(set.labels);
   bytes += objectHeaderBytes + 4 * propertyBytes + metricRowBytes + set.metricValues.otherCount * (mapEntryBytes + heapNumberBytes);
-  // Labeled values: the LabeledValues object, its two row arrays, and per row a Row object, its
-  // slab row and its label set (counted per row though rows of a set's filesystems share keys).
+  // Labeled values: the LabeledValues object, its array of three cells per row, and per row its
+  // slab row and its label set (counted per row, though filesystem label objects are shared).
   const labeled = set.labeledMetrics;
-  bytes += objectHeaderBytes + 4 * propertyBytes + 2 * (objectHeaderBytes + labeled.rowCount * propertyBytes);
-  for (let row = 0; row < labeled.rowCount; row++) {
-    bytes += objectHeaderBytes + 2 * propertyBytes + labeledRowBytes + labelsBytes(labeled.rowLabels(row));
-  }
+  bytes += objectHeaderBytes + 4 * propertyBytes + objectHeaderBytes + 3 * labeled.rowCount * propertyBytes;
+  for (let row = 0; row < labeled.rowCount; row++) bytes += labeledRowBytes + labelsBytes(labeled.rowLabels(row));
   for (const metric of labeled.otherMetrics()) bytes += objectHeaderBytes + 3 * propertyBytes + heapNumberBytes + labelsBytes(metric.labels);
   return bytes;
 }
