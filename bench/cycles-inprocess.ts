@@ -5,7 +5,11 @@
  * side (run each from its own git worktree, one after the other). Timings are printed, never
  * asserted.
  *
- * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m]`
+ * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m] [profileFrom]`
+ *
+ * With `profileFrom` (a cycle number), the inspector's sampling profiler records that cycle and
+ * every later one into `bench/results/inprocess-<nodes>.cpuprofile`: the steady state without
+ * the informers' start and the window filling (`npx tsx bench/profileSummary.ts <file>`).
  *
  * A short retention (e.g. `4m`) fills the window after that many cycles, so the steady state
  * (the store reusing its slot arrays) is reached in a short run.
@@ -13,6 +17,8 @@
  * @module
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { toConfig } from '../src/cli/config.js';
 import { parseFlags } from '../src/cli/flags.js';
@@ -22,6 +28,7 @@ import { silentLogger } from '../src/core/log.js';
 const nodes = Number(process.argv[2] ?? 1000);
 const cycles = Number(process.argv[3] ?? 8);
 const retention = process.argv[4] ?? '15m';
+const profileFrom = process.argv[5] === undefined ? Infinity : Number(process.argv[5]);
 const minuteMs = 60_000;
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
@@ -53,7 +60,14 @@ const app = await runHeapgraph(parsed.config, silentLogger());
 
 // Synthetic windows 60 s apart, ending in the past, as the benchmark drives them.
 let startMs = Math.floor(Date.now() / minuteMs) * minuteMs - cycles * minuteMs;
+const inspector = new Session();
 for (let cycle = 0; cycle < cycles; cycle++) {
+  if (cycle === profileFrom) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 500 });
+    await inspector.post('Profiler.start');
+  }
   gcMs = 0;
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
@@ -68,6 +82,12 @@ for (let cycle = 0; cycle < cycles; cycle++) {
       `GC pauses ${Math.round(gcMs)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );
   startMs += minuteMs;
+}
+if (cycles > profileFrom) {
+  const { profile } = await inspector.post('Profiler.stop');
+  const file = `bench/results/inprocess-${nodes}.cpuprofile`;
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`profile of cycles ${profileFrom}–${cycles - 1}: ${file}`);
 }
 await app.stop();
 stopSim();

@@ -39,6 +39,13 @@ export function metricColumn(name: string): number {
   return columnOf.get(name) ?? -1;
 }
 
+/** The column of a metric the catalogue is known to have; throws for any other name (a code error). */
+export function requireMetricColumn(name: string): number {
+  const column = columnOf.get(name);
+  if (column === undefined) throw new Error(`${name} is not an unlabeled catalogue metric`);
+  return column;
+}
+
 /** The metric name of a catalogue column. */
 export function metricColumnName(column: number): string {
   return columnNames[column]!;
@@ -77,6 +84,17 @@ export class MetricValues implements Iterable<[string, number]> {
     return value === value ? value : undefined;
   }
 
+  /** Sets a catalogue column ({@link metricColumn}) to `value` (truncated for integer metrics; NaN removes it). */
+  setColumn(column: number, value: number): this {
+    const index = this.offset + column;
+    const old = this.slab[index]!;
+    if (value !== value) {
+      if (old === old) this.count--;
+    } else if (old !== old) this.count++;
+    this.slab[index] = integralColumn[column] && value === value ? Math.trunc(value) : value;
+    return this;
+  }
+
   /** Number of values outside the catalogue columns. */
   get otherCount(): number {
     return this.others?.size ?? 0;
@@ -103,11 +121,7 @@ export class MetricValues implements Iterable<[string, number]> {
       this.others.set(name, metricTypesOf(name).valueType === 'int64' ? Math.trunc(value) : value);
       return this;
     }
-    const index = this.offset + column;
-    const old = this.slab[index]!;
-    if (old !== old) this.count++;
-    this.slab[index] = integralColumn[column] ? Math.trunc(value) : value;
-    return this;
+    return this.setColumn(column, value);
   }
 
   /** Removes `name`; true when it was present. */

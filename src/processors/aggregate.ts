@@ -6,14 +6,21 @@
  *
  * @module
  */
+import { requireMetricColumn } from '../core/metricValues.js';
 import type { MetricSet } from '../core/types.js';
 
-/** Adds each of `metrics` present on `source` into `target`. */
-export function sumMetrics(source: MetricSet, target: MetricSet, metrics: readonly string[]): void {
-  for (const metric of metrics) {
-    const value = source.metricValues.get(metric);
+/** The catalogue columns of `metrics`, looked up once for {@link sumMetrics}. */
+export function metricColumns(metrics: readonly string[]): readonly number[] {
+  return metrics.map(requireMetricColumn);
+}
+
+/** Adds each metric of `columns` ({@link metricColumns}) present on `source` into `target`. */
+export function sumMetrics(source: MetricSet, target: MetricSet, columns: readonly number[]): void {
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!;
+    const value = source.metricValues.getColumn(column);
     if (value === undefined) continue;
-    const total = target.metricValues.get(metric);
-    target.metricValues.set(metric, total === undefined ? value : total + value);
+    const total = target.metricValues.getColumn(column);
+    target.metricValues.setColumn(column, total === undefined ? value : total + value);
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { V1Container } from '@kubernetes/client-node';
 import { parseIntQuantity, parseMilliQuantity } from '../core/quantity.js';
+import { metricColumn } from '../core/metricValues.js';
 import type { MetricSet } from '../core/types.js';
 
 /** Resources that always get a request and a limit metric (0 when absent from the spec). */
@@ -29,12 +30,17 @@ export function setContainerResources(metricSet: MetricSet, container: V1Contain
     resources = containerResources(container);
     cache.set(container, resources);
   }
-  for (const [metric, value] of resources.values) metricSet.metricValues.set(metric, value);
+  const values = metricSet.metricValues;
+  for (const { metric, column, value } of resources.values) {
+    if (column >= 0) values.setColumn(column, value);
+    else values.set(metric, value);
+  }
   for (const resource of resources.invalid) onInvalid(resource);
 }
 
 interface ContainerResources {
-  values: Array<[metric: string, value: number]>;
+  /** With the metric's catalogue column (-1 for extended resources' `<resource>/request`). */
+  values: Array<{ metric: string; column: number; value: number }>;
   invalid: string[];
 }
 
@@ -54,13 +60,17 @@ function containerResources(container: V1Container): ContainerResources {
   };
 
   for (const { resource, prefix } of primaryResources) {
-    result.values.push([`${prefix}/request`, read(requests, resource)], [`${prefix}/limit`, read(limits, resource)]);
+    result.values.push(valueOf(`${prefix}/request`, read(requests, resource)), valueOf(`${prefix}/limit`, read(limits, resource)));
   }
   for (const resource of Object.keys(requests)) {
     if (primaryNames.has(resource)) continue;
     const value = parseIntQuantity(requests[resource]);
     if (value === undefined) result.invalid.push(resource);
-    else result.values.push([`${resource}/request`, value]);
+    else result.values.push(valueOf(`${resource}/request`, value));
   }
   return result;
+}
+
+function valueOf(metric: string, value: number): { metric: string; column: number; value: number } {
+  return { metric, column: metricColumn(metric), value };
 }

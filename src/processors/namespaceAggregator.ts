@@ -8,7 +8,7 @@ import { MetricSetType, namespaceKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { namespaceAggregatedMetrics } from '../core/metrics.js';
 import { createMetricSet, type MetricSet } from '../core/types.js';
-import { sumMetrics } from './aggregate.js';
+import { metricColumns, sumMetrics } from './aggregate.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
@@ -21,6 +21,7 @@ export interface NamespaceAggregatorOptions {
 }
 
 const name = 'namespace_aggregator';
+const summedColumns = metricColumns(namespaceAggregatedMetrics);
 
 /** Creates the namespace aggregator. */
 export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAggregatorOptions = {}): Processor {
@@ -43,7 +44,7 @@ export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAgg
         });
         created.set(targetKey, target);
       }
-      sumMetrics(pod, target, namespaceAggregatedMetrics);
+      sumMetrics(pod, target, summedColumns);
     });
     for (const [key, namespace] of created) batch.metricSets.set(key, namespace);
     return batch;

@@ -7,7 +7,7 @@
 import { MetricSetType, nodeKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { nodeAggregatedMetrics } from '../core/metrics.js';
-import { sumMetrics } from './aggregate.js';
+import { metricColumns, sumMetrics } from './aggregate.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
@@ -20,6 +20,7 @@ export interface NodeAggregatorOptions {
 }
 
 const name = 'node_aggregator';
+const summedColumns = metricColumns(nodeAggregatedMetrics);
 
 /** Creates the node aggregator. Pods without `nodename` are skipped silently. */
 export function createNodeAggregator({ onSkip = ignoreSkips }: NodeAggregatorOptions = {}): Processor {
@@ -33,7 +34,7 @@ export function createNodeAggregator({ onSkip = ignoreSkips }: NodeAggregatorOpt
         onSkip({ processor: name, reason: 'node_set_not_found', key });
         return;
       }
-      sumMetrics(pod, node, nodeAggregatedMetrics);
+      sumMetrics(pod, node, summedColumns);
     });
     return batch;
   });

@@ -12,6 +12,7 @@
 import { MetricSetType, podKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { standardMetrics } from '../core/metrics.js';
+import { metricColumn, metricColumnCount } from '../core/metricValues.js';
 import { createMetricSet, type MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
@@ -30,6 +31,10 @@ const name = 'pod_aggregator';
 const skippedMetrics: ReadonlySet<string> = new Set(
   standardMetrics.filter((m) => m.type === 'cumulative' || m.type === 'delta').map((m) => m.name),
 );
+/** Catalogue columns that are summed (every one but the skipped counters). */
+const summedColumns: readonly number[] = Array.from({ length: metricColumnCount }, (_, column) => column).filter(
+  (column) => ![...skippedMetrics].some((metric) => metricColumn(metric) === column),
+);
 
 /** Container labels a created pod set inherits (`nodename` is Heapgraph's addition). */
 const inheritedLabels = [Label.PodId, Label.PodName, Label.NamespaceName, Label.NamespaceId, Label.Hostname, Label.HostId, Label.NodeName];
@@ -38,8 +43,13 @@ const inheritedLabels = [Label.PodId, Label.PodName, Label.NamespaceName, Label.
 export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptions = {}): Processor {
   return defineProcessor(name, function* (batch) {
     const created = new Map<string, MetricSet>();
-    /** Per pod key, the metrics this run is summing (absent on the pod when the run began). */
-    const summing = new Map<string, Set<string>>();
+    const targets = new Targets();
+    // A pod's containers follow it in the batch, so the previous container's pod is usually
+    // this one's: comparing names beats building its key (most of this processor's allocation).
+    let lastNamespace: string | undefined;
+    let lastPodName: string | undefined;
+    let pod: MetricSet | undefined;
+    let podIndex = -1;
 
     yield* eachInSteps(batch.metricSets, (container, key) => {
       if (container.labels[Label.Type] !== MetricSetType.PodContainer) return;
@@ -49,31 +59,68 @@ export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptio
         onSkip({ processor: name, reason: 'missing_labels', key });
         return;
       }
-      const targetKey = podKey(namespace, podName);
-      let pod = batch.metricSets.get(targetKey) ?? created.get(targetKey);
-      if (pod === undefined) {
-        pod = podSetFrom(container.labels);
-        created.set(targetKey, pod);
+      if (pod === undefined || podName !== lastPodName || namespace !== lastNamespace) {
+        const targetKey = podKey(namespace, podName);
+        pod = batch.metricSets.get(targetKey) ?? created.get(targetKey);
+        if (pod === undefined) created.set(targetKey, (pod = podSetFrom(container.labels)));
+        podIndex = targets.indexOf(pod);
+        lastNamespace = namespace;
+        lastPodName = podName;
       }
-      let summed = summing.get(targetKey);
-      if (summed === undefined) summing.set(targetKey, (summed = new Set()));
-
-      const podValues = pod.metricValues;
-      container.metricValues.forEach((value, metric) => {
-        if (skippedMetrics.has(metric)) return;
-        const total = podValues.get(metric);
-        if (total === undefined) {
-          summed.add(metric);
-          podValues.set(metric, value);
-        } else if (summed.has(metric)) {
-          podValues.set(metric, total + value);
-        }
-        // Otherwise the pod carried the metric itself: master keeps that value.
-      });
+      targets.add(container, pod, podIndex);
     });
-    for (const [key, pod] of created) batch.metricSets.set(key, pod);
+    for (const [key, createdPod] of created) batch.metricSets.set(key, createdPod);
     return batch;
   });
+}
+
+/**
+ * The pods of one run and, per pod, which metrics it carried itself when the run first reached
+ * it (those are kept, never summed into). The flags of all pods share one array, so a
+ * 150,000-pod batch allocates no object per pod.
+ */
+class Targets {
+  private readonly index = new Map<MetricSet, number>();
+  private ownColumns = new Uint8Array(1024 * metricColumnCount);
+  /** By pod index, names outside the catalogue the pod carried (rare: custom metrics). */
+  private readonly ownOthers = new Map<number, ReadonlySet<string>>();
+
+  /** The index of `pod`, recording what it carries the first time. */
+  indexOf(pod: MetricSet): number {
+    let at = this.index.get(pod);
+    if (at !== undefined) return at;
+    at = this.index.size;
+    this.index.set(pod, at);
+    if ((at + 1) * metricColumnCount > this.ownColumns.length) {
+      const grown = new Uint8Array(this.ownColumns.length * 2);
+      grown.set(this.ownColumns);
+      this.ownColumns = grown;
+    }
+    const values = pod.metricValues;
+    const base = at * metricColumnCount;
+    for (const column of summedColumns) this.ownColumns[base + column] = values.getColumn(column) === undefined ? 0 : 1;
+    if (values.otherCount > 0) this.ownOthers.set(at, new Set([...values.otherEntries()].map(([metric]) => metric)));
+    return at;
+  }
+
+  /** Adds the container's summed metrics into `pod` (index `at`), except those the pod carried. */
+  add(container: MetricSet, pod: MetricSet, at: number): void {
+    const values = container.metricValues;
+    const podValues = pod.metricValues;
+    const base = at * metricColumnCount;
+    for (let i = 0; i < summedColumns.length; i++) {
+      const column = summedColumns[i]!;
+      const value = values.getColumn(column);
+      if (value === undefined || this.ownColumns[base + column] === 1) continue;
+      podValues.setColumn(column, (podValues.getColumn(column) ?? 0) + value);
+    }
+    if (values.otherCount === 0) return;
+    const own = this.ownOthers.get(at);
+    for (const [metric, value] of values.otherEntries()) {
+      if (own?.has(metric)) continue;
+      podValues.set(metric, (podValues.get(metric) ?? 0) + value);
+    }
+  }
 }
 
 function podSetFrom(containerLabels: Readonly<Record<string, string>>): MetricSet {

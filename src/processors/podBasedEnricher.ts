@@ -11,7 +11,7 @@ import { Label } from '../core/labels.js';
 import { createMetricSet, type DataBatch, type MetricSet } from '../core/types.js';
 import { setContainerResources } from './containerResources.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
-import { podOfSet, timestampMs } from './kubeObjects.js';
+import { podOfSet, rememberLastPod, timestampMs } from './kubeObjects.js';
 import type { LabelCopier } from './labelCopier.js';
 import type { PodLister, Processor } from './types.js';
 import { eachInSteps, type Steps } from '../core/slices.js';
@@ -32,6 +32,7 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
   /** One run over one batch; stubs go to `created` and join the batch at the end, as in Heapster. */
   function* enrich(batch: DataBatch): Steps<void> {
     const created = new Map<string, MetricSet>();
+    const pods = rememberLastPod(podLister);
     const exists = (key: string) => batch.metricSets.has(key) || created.has(key);
 
     const setResources = (key: string, metricSet: MetricSet, container: V1Container) =>
@@ -69,27 +70,41 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       }
     };
 
+    // Per pod, not per container: the key prefix of its containers, its start time, and whether
+    // its pod set was checked (consecutive container sets usually share a pod).
+    let prefixPod: V1Pod | undefined;
+    let prefix = '';
+    let podStartMs = 0;
+    let checkedPod: V1Pod | undefined;
+
     const addContainerInfo = (key: string, containerSet: MetricSet, pod: V1Pod) => {
       // The set's container name, read off its key: matching names instead of building every
       // container's key was most of this enricher's allocation.
-      const prefix = podContainerKey(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', '');
-      const containerName = key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
-      const container = pod.spec?.containers?.find((c) => c.name === containerName);
+      if (pod !== prefixPod) {
+        prefix = podContainerKey(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', '');
+        podStartMs = timestampMs(pod.status?.startTime);
+        prefixPod = pod;
+      }
+      const ofPod = key.startsWith(prefix);
+      const container = ofPod ? namedAfter(pod.spec?.containers, key, prefix.length) : undefined;
       if (container !== undefined) {
         setResources(key, containerSet, container);
         if (!Object.hasOwn(containerSet.labels, Label.ContainerBaseImage)) {
           containerSet.labels[Label.ContainerBaseImage] = container.image ?? '';
         }
       }
-      const status = pod.status?.containerStatuses?.find((s) => s.name === containerName);
+      const status = ofPod ? namedAfter(pod.status?.containerStatuses, key, prefix.length) : undefined;
       if (status !== undefined) {
         containerSet.metricValues.set('restart_count', status.restartCount);
-        const startMs = timestampMs(pod.status?.startTime);
-        if (startMs !== 0) containerSet.entityCreateTime = startMs;
+        if (podStartMs !== 0) containerSet.entityCreateTime = podStartMs;
       }
       containerSet.labels[Label.PodId] = pod.metadata?.uid ?? '';
       labelCopier.copy(pod.metadata?.labels, containerSet.labels);
 
+      // The pod was found by this set's namespace and pod name labels, so the pod set key
+      // depends on the pod alone.
+      if (pod === checkedPod) return;
+      checkedPod = pod;
       const setNamespace = containerSet.labels[Label.NamespaceName] ?? '';
       const setPodName = containerSet.labels[Label.PodName] ?? '';
       const podSetKey = podKey(setNamespace, setPodName);
@@ -109,7 +124,7 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
     yield* eachInSteps(batch.metricSets, (metricSet, key) => {
       const type = metricSet.labels[Label.Type];
       if (type !== MetricSetType.Pod && type !== MetricSetType.PodContainer) return;
-      const pod = podOfSet(metricSet, key, podLister, onSkip, name);
+      const pod = podOfSet(metricSet, key, pods, onSkip, name);
       if (pod === undefined) return;
       if (type === MetricSetType.Pod) addPodInfo(metricSet, pod);
       else addContainerInfo(key, metricSet, pod);
@@ -121,4 +136,13 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
     yield* enrich(batch);
     return batch;
   });
+}
+
+/** The entry of `list` whose name is what follows the first `prefixLength` characters of `key`. */
+function namedAfter<T extends { name: string }>(list: readonly T[] | undefined, key: string, prefixLength: number): T | undefined {
+  if (list === undefined) return undefined;
+  for (const item of list) {
+    if (key.length === prefixLength + item.name.length && key.endsWith(item.name)) return item;
+  }
+  return undefined;
 }

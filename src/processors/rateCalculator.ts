@@ -11,6 +11,7 @@
  */
 import { Label } from '../core/labels.js';
 import { rateMetricsMapping } from '../core/metrics.js';
+import { requireMetricColumn } from '../core/metricValues.js';
 import { type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
@@ -27,10 +28,14 @@ const name = 'rate calculator';
 const cpuUsage = 'cpu/usage';
 /** Counters that are labeled metrics, matched between batches by `resource_id`. */
 const labeledCounters: ReadonlySet<string> = new Set(['disk/io_read_bytes', 'disk/io_write_bytes']);
-/** Unlabeled counter → rate pairs, as an array: iterating the Map allocated an entry per pair per set. */
-const unlabeledRates: ReadonlyArray<readonly [counter: string, rate: string]> = [...rateMetricsMapping].filter(
-  ([counter]) => !labeledCounters.has(counter),
-);
+/**
+ * Unlabeled counter → rate pairs with their catalogue columns, as an array: iterating the Map
+ * allocated an entry per pair per set, and reading by column skips a name lookup per value.
+ */
+const unlabeledRates: ReadonlyArray<{ counter: string; counterColumn: number; rateColumn: number }> = [...rateMetricsMapping]
+  .filter(([counter]) => !labeledCounters.has(counter))
+  .map(([counter, rate]) => ({ counter, counterColumn: requireMetricColumn(counter), rateColumn: requireMetricColumn(rate) }));
+const cpuUsageColumn = requireMetricColumn(cpuUsage);
 /** Up to this, the float quotient of two integers truncates to the exact integer quotient. */
 const exactDivisionLimit = 2 ** 52;
 
@@ -67,18 +72,18 @@ function addRates(key: string, newSet: MetricSet, oldSet: MetricSet, onSkip: Ski
   if (intervalNs <= 0) return;
   addLabeledRates(key, newSet, oldSet, intervalNs, onSkip);
   for (let i = 0; i < unlabeledRates.length; i++) {
-    const [counter, rate] = unlabeledRates[i]!;
-    const newValue = newSet.metricValues.get(counter);
-    const oldValue = oldSet.metricValues.get(counter);
+    const { counter, counterColumn, rateColumn } = unlabeledRates[i]!;
+    const newValue = newSet.metricValues.getColumn(counterColumn);
+    const oldValue = oldSet.metricValues.getColumn(counterColumn);
     if (newValue === undefined || oldValue === undefined) continue;
     const delta = newValue - oldValue;
     if (delta < 0) {
       onSkip({ processor: name, reason: 'counter_decrease', key, metric: counter });
       continue;
     }
-    newSet.metricValues.set(
-      rate,
-      counter === cpuUsage ? millicores(delta, intervalNs) : (1e9 * delta) / intervalNs,
+    newSet.metricValues.setColumn(
+      rateColumn,
+      counterColumn === cpuUsageColumn ? millicores(delta, intervalNs) : (1e9 * delta) / intervalNs,
     );
   }
 }

@@ -9,7 +9,7 @@ import { MetricSetType, workloadKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { namespaceAggregatedMetrics } from '../core/metrics.js';
 import { createMetricSet, type MetricSet } from '../core/types.js';
-import { sumMetrics } from './aggregate.js';
+import { metricColumns, sumMetrics } from './aggregate.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { OwnerLister, PodLister, Processor } from './types.js';
 import { resolveWorkload } from './workloadResolver.js';
@@ -26,6 +26,7 @@ export interface WorkloadAggregatorOptions {
 }
 
 const name = 'workload_aggregator';
+const summedColumns = metricColumns(namespaceAggregatedMetrics);
 
 /**
  * Creates the workload aggregator. Pods without a controller owner belong to no workload.
@@ -55,7 +56,7 @@ export function createWorkloadAggregator({ podLister, ownerLister, onSkip = igno
         });
         created.set(targetKey, target);
       }
-      sumMetrics(podSet, target, namespaceAggregatedMetrics);
+      sumMetrics(podSet, target, summedColumns);
     });
     for (const [key, workload] of created) batch.metricSets.set(key, workload);
     return batch;

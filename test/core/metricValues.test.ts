@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { declareCustomMetric, describeMetric, metricTypesOf } from '../../src/core/metrics.js';
-import { MetricValues, metricColumn, metricColumnCount, metricColumnName } from '../../src/core/metricValues.js';
+import { MetricValues, metricColumn, metricColumnCount, metricColumnName, requireMetricColumn } from '../../src/core/metricValues.js';
 
 describe('metric values', () => {
   it('keeps catalogue and other names, counts them, and reads them back', () => {
@@ -88,6 +88,20 @@ describe('metric values', () => {
     for (let c = 0; c < metricColumnCount; c++) if (values.getColumn(c) !== undefined) present.push(metricColumnName(c));
     expect(present).toEqual(['memory/working_set']);
     expect(metricColumn('filesystem/usage')).toBe(-1);
+  });
+
+  it('writes by column as set does by name: truncating integers, NaN removing, size kept', () => {
+    const values = new MetricValues();
+    const usage = requireMetricColumn('memory/usage');
+    const pageFaultsRate = requireMetricColumn('memory/page_faults_rate');
+    values.setColumn(usage, 10.9).setColumn(pageFaultsRate, 0.5);
+    expect(values.toJSON()).toEqual({ 'memory/usage': 10, 'memory/page_faults_rate': 0.5 });
+    values.setColumn(usage, 12);
+    expect(values.size).toBe(2);
+    values.setColumn(usage, Number.NaN).setColumn(usage, Number.NaN);
+    expect(values.size).toBe(1);
+    expect(values.has('memory/usage')).toBe(false);
+    expect(() => requireMetricColumn('filesystem/usage')).toThrow(/not an unlabeled catalogue metric/);
   });
 
   it('prints as a plain object and compares with toEqual by content', () => {

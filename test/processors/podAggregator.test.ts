@@ -66,6 +66,25 @@ describe('pod aggregator', () => {
     expect(pod.labeledMetrics).toEqual([]);
   });
 
+  it('sums containers of a pod that are not next to each other in the batch as if they were', () => {
+    const batch = batchOf(0, [
+      podEntry('default', 'web', { 'memory/usage': 1_000, 'custom/qps': 7 }),
+      podEntry('default', 'db'),
+      containerEntry('default', 'web', 'a', { 'memory/usage': 100, 'cpu/usage_rate': 10, 'custom/qps': 1, 'custom/errors': 2 }),
+      containerEntry('default', 'db', 'a', { 'cpu/usage_rate': 1 }),
+      containerEntry('default', 'web', 'b', { 'memory/usage': 200, 'cpu/usage_rate': 20, 'custom/qps': 1, 'custom/errors': 3 }),
+      containerEntry('default', 'db', 'b', { 'cpu/usage_rate': 2 }),
+    ]);
+    createPodAggregator().process(batch);
+    expect(Object.fromEntries(setAt(batch, podSetKey).metricValues)).toEqual({
+      'memory/usage': 1_000,
+      'cpu/usage_rate': 30,
+      'custom/qps': 7,
+      'custom/errors': 5,
+    });
+    expect(Object.fromEntries(setAt(batch, 'namespace:default/pod:db').metricValues)).toEqual({ 'cpu/usage_rate': 3 });
+  });
+
   it('does not change the container values it summed', () => {
     const [ak, a] = containerEntry('default', 'web', 'a', { 'memory/usage': 100 });
     const [bk, b] = containerEntry('default', 'web', 'b', { 'memory/usage': 50 });

@@ -150,6 +150,26 @@ describe('pod-based enricher', () => {
     expect(sidecar.labels).toMatchObject({ container_base_image: 'sidecar:1', nodename: 'minikube', host_id: 'h', labels: 'app:two' });
   });
 
+  it('enriches containers of two pods interleaved in the batch, each from its own pod, with one stub pod set each', () => {
+    const podOf = (name: string): V1Pod => ({
+      metadata: { namespace: 'default', name, uid: `uid-${name}`, labels: { app: name } },
+      spec: { containers: ['a', 'b'].map((c) => ({ name: c, image: `${name}-${c}:1`, resources: { requests: { cpu: name === 'one' ? '100m' : '300m' } } })) },
+      status: { containerStatuses: ['a', 'b'].map((c, i) => ({ name: c, restartCount: name === 'one' ? i : 10 + i }) as never) },
+    });
+    const entries = [containerEntry('default', 'one', 'a'), containerEntry('default', 'two', 'a'), containerEntry('default', 'one', 'b'), containerEntry('default', 'two', 'b')];
+    const batch = batchOf(0, entries);
+    createPodBasedEnricher({ podLister: createListers({ pods: [podOf('one'), podOf('two')] }), labelCopier: copier }).process(batch);
+
+    const seen = entries.map(([key, set]) => [key, set.labels.pod_id, set.labels.container_base_image, values(set)['cpu/request'], values(set).restart_count]);
+    expect(seen).toEqual([
+      [podContainerKey('default', 'one', 'a'), 'uid-one', 'one-a:1', 100, 0],
+      [podContainerKey('default', 'two', 'a'), 'uid-two', 'two-a:1', 300, 10],
+      [podContainerKey('default', 'one', 'b'), 'uid-one', 'one-b:1', 100, 1],
+      [podContainerKey('default', 'two', 'b'), 'uid-two', 'two-b:1', 300, 11],
+    ]);
+    expect([...batch.metricSets.keys()].slice(entries.length)).toEqual([podKey('default', 'one'), podKey('default', 'two')]);
+  });
+
   it('leaves sets of pods missing from the lister untouched and reports them', () => {
     const skips: ProcessorSkip[] = [];
     const [k, set] = containerEntry('default', 'ghost', 'app');
