@@ -14,7 +14,7 @@ import { ignoreSkips, type SkipListener } from './errors.js';
 import { podOfSet, rememberLastPod, timestampMs } from './kubeObjects.js';
 import type { LabelCopier } from './labelCopier.js';
 import type { PodLister, Processor } from './types.js';
-import { eachInSteps, type Steps } from '../core/slices.js';
+import { eachInSteps, itemsPerStep, type Steps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
 
 /** Options of {@link createPodBasedEnricher}. */
@@ -40,15 +40,27 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
         onSkip({ processor: name, reason: 'invalid_quantity', key, metric: resource }),
       );
 
+    // Spec containers the pass matched to a container set, and the pods whose unmatched spec
+    // containers get stub sets after the pass: checking every spec container's key as its pod
+    // set was visited built a key per container, most of them for sets that exist.
+    const reported = new Set<V1Container>();
+    const enrichedPodSets: MetricSet[] = [];
+    const enrichedPods: V1Pod[] = [];
+
     const addPodInfo = (podSet: MetricSet, pod: V1Pod) => {
       podSet.labels[Label.PodId] = pod.metadata?.uid ?? '';
       const startMs = timestampMs(pod.status?.startTime);
       if (startMs !== 0) podSet.entityCreateTime = startMs;
       labelCopier.copy(pod.metadata?.labels, podSet.labels);
+      enrichedPodSets.push(podSet);
+      enrichedPods.push(pod);
+    };
 
+    const addContainerStubs = (podSet: MetricSet, pod: V1Pod) => {
       const namespace = pod.metadata?.namespace ?? '';
       const podName = pod.metadata?.name ?? '';
       for (const container of pod.spec?.containers ?? []) {
+        if (reported.has(container)) continue;
         const key = podContainerKey(namespace, podName, container.name);
         if (exists(key)) continue;
         const stub = createMetricSet({
@@ -88,6 +100,7 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       const ofPod = key.startsWith(prefix);
       const container = ofPod ? namedAfter(pod.spec?.containers, key, prefix.length) : undefined;
       if (container !== undefined) {
+        reported.add(container);
         setResources(key, containerSet, container);
         if (!Object.hasOwn(containerSet.labels, Label.ContainerBaseImage)) {
           containerSet.labels[Label.ContainerBaseImage] = container.image ?? '';
@@ -129,6 +142,10 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       if (type === MetricSetType.Pod) addPodInfo(metricSet, pod);
       else addContainerInfo(key, metricSet, pod);
     });
+    for (let i = 0; i < enrichedPods.length; i++) {
+      addContainerStubs(enrichedPodSets[i]!, enrichedPods[i]!);
+      if (i % itemsPerStep === itemsPerStep - 1) yield;
+    }
     for (const [key, metricSet] of created) batch.metricSets.set(key, metricSet);
   }
 
