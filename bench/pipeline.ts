@@ -130,7 +130,7 @@ for (let minute = 0; minute < batches; minute++) {
   const gc = gcMs - gcBefore;
   console.log(
     `batch ${minute}: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, GC pauses ${Math.round(gc)} ms; ` +
-      `decode ${Math.round(decodeMs)}, processors ${Math.round(processorMs)}, store ${Math.round(write)} ms; ` +
+      `decode ${Math.round(decodeMs)}, processors ${Math.round(processorMs)}, store ${Math.round(write)} ms (${Math.round(model.memoryBytes() / 2 ** 20)} MiB); ` +
       steps.map((step) => `${step.name} ${Math.round(step.ms)}`).join(', '),
   );
 }

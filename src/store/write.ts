@@ -16,6 +16,16 @@ import type { StoreState } from './state.js';
 import { metricTypesOf } from '../core/metrics.js';
 import { batchShellBytes, metricSetBytes } from './memory.js';
 
+/**
+ * Every how many sets of a batch of `size` one is measured for the batch's size estimate. Walking
+ * every set's labels was ~190 ms of a 5,000-node write; sets of a large batch are alike enough
+ * that one in 16 estimates the whole within a fraction of a percent. Small batches are measured
+ * set by set.
+ */
+export function sampleStride(size: number): number {
+  return size >= 16_384 ? 16 : 1;
+}
+
 /** Slot rows cleared between two yields (≈1 ms of filling). */
 const rowsPerClearStep = 200_000;
 
@@ -70,6 +80,9 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
   let position = 0;
   /** Estimated bytes of the batch being written (memory.ts), summed set by set. */
   let batchBytes = 0;
+  /** Every how many sets one is measured for the estimate (see {@link sampleStride}). */
+  let stride = 1;
+  let untilSample = 0;
   let cachedNames: string[] = [];
   let cachedColumns: Column[] = [];
 
@@ -119,7 +132,10 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
 
   function writeSet(set: MetricSet, key: string): void {
     if (!isWritableSet(set, key)) return;
-    batchBytes += metricSetBytes(key, set);
+    if (--untilSample <= 0) {
+      batchBytes += stride * metricSetBytes(key, set);
+      untilSample = stride;
+    }
     entity = entities.intern(key, set, timestampMs);
     position = 0;
     set.metricValues.forEach(writeValue);
@@ -192,6 +208,8 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
 
       timestampMs = batch.timestamp;
       batchBytes = batchShellBytes;
+      stride = sampleStride(batch.metricSets.size);
+      untilSample = 0;
       cachedNames = [];
       cachedColumns = [];
       const existing = timeline.indexOf(timestampMs);

@@ -127,13 +127,17 @@ describe('the columnar store against a reference', () => {
     expect(store.entity('namespace:ns/pod:pod-0-0')).toBeUndefined();
   });
 
-  it('counts the latest batch it keeps in memoryBytes, as the batch was written', () => {
-    const extra = 'x'.repeat(1000);
-    const batch = (minute: number, withExtra: boolean) =>
+  /**
+   * memoryBytes() of two stores given the same first batch, then a second batch of `count` pod
+   * sets that in the second store carry one more label, `note(i)`: the difference is what the
+   * latest batch's estimate counted for those labels.
+   */
+  function latestBatchExtraBytes(count: number, note: (i: number) => string): number {
+    const batch = (minute: number, withNote: boolean) =>
       batchOf(
         at(minute),
-        Array.from({ length: 20 }, (_, i) => {
-          const set = createMetricSet({ type: 'pod', namespace_name: 'ns', pod_name: `p${i}`, ...(withExtra ? { note: extra } : {}) });
+        Array.from({ length: count }, (_, i) => {
+          const set = createMetricSet({ type: 'pod', namespace_name: 'ns', pod_name: `p${i}`, ...(withNote ? { note: note(i) } : {}) });
           set.metricValues.set('memory/usage', i);
           return [`namespace:ns/pod:p${i}`, set] as const;
         }),
@@ -144,7 +148,20 @@ describe('the columnar store against a reference', () => {
     noted.write(batch(0, false));
     plain.write(batch(1, false));
     noted.write(batch(1, true));
+    return noted.memoryBytes() - plain.memoryBytes();
+  }
+
+  it('counts the latest batch it keeps in memoryBytes, as the batch was written', () => {
+    const extra = 'x'.repeat(1000);
     // The same columns and entities; only the latest batch's sets carry one more label each.
-    expect(noted.memoryBytes() - plain.memoryBytes()).toBe(20 * (propertyBytes + stringBytes(extra.length)));
+    expect(latestBatchExtraBytes(20, () => extra)).toBe(20 * (propertyBytes + stringBytes(extra.length)));
+  });
+
+  it('estimates a large batch from a sample of its sets within 1 % of counting every set', () => {
+    const count = 20_000;
+    const note = (i: number) => 'x'.repeat(100 + ((i * 7) % 61));
+    let exact = 0;
+    for (let i = 0; i < count; i++) exact += propertyBytes + stringBytes(note(i).length);
+    expect(Math.abs(latestBatchExtraBytes(count, note) - exact) / exact).toBeLessThan(0.01);
   });
 });
