@@ -60,17 +60,17 @@ function containerResources(container: V1Container): ContainerResources {
   };
 
   for (const { resource, prefix } of primaryResources) {
-    result.values.push(valueOf(`${prefix}/request`, read(requests, resource)), valueOf(`${prefix}/limit`, read(limits, resource)));
+    result.values.push(resourceValue(`${prefix}/request`, read(requests, resource)), resourceValue(`${prefix}/limit`, read(limits, resource)));
   }
   for (const resource of Object.keys(requests)) {
     if (primaryNames.has(resource)) continue;
     const value = parseIntQuantity(requests[resource]);
     if (value === undefined) result.invalid.push(resource);
-    else result.values.push(valueOf(`${resource}/request`, value));
+    else result.values.push(resourceValue(`${resource}/request`, value));
   }
   return result;
 }
 
-function valueOf(metric: string, value: number): { metric: string; column: number; value: number } {
+function resourceValue(metric: string, value: number): { metric: string; column: number; value: number } {
   return { metric, column: metricColumn(metric), value };
 }
