@@ -37,6 +37,29 @@ describe('a sliced store write', () => {
     expect(store.latest(`namespace:default/pod:p${itemsPerStep * 3 + 4}`, 'cpu/usage_rate')?.value).toBe(500 + itemsPerStep * 3 + 4);
   });
 
+  it('clears the new slot of a large store in steps of its own, unseen by readers', () => {
+    const metrics = ['cpu/usage_rate', 'memory/usage', 'memory/working_set', 'memory/rss'];
+    const count = 70_000;
+    const batch = (minute: number) =>
+      batchOf(at(minute), Array.from({ length: count }, (_, i) => pod('default', `p${i}`, Object.fromEntries(metrics.map((m) => [m, minute * 1000 + i])))));
+    const store = createModelStore();
+    store.write(batch(0));
+    const steps = store.writeSteps(batch(1));
+
+    let pauses = 0;
+    for (let next = steps.next(); !next.done; next = steps.next()) {
+      pauses++;
+      expect(store.timestamps()).toEqual([at(0)]);
+      expect(store.latest('namespace:default/pod:p7', 'memory/rss')).toEqual({ timestamp: at(0), value: 7 });
+    }
+    // The sets alone pause once per itemsPerStep; clearing four columns of ~70k rows adds one.
+    expect(pauses).toBeGreaterThan(Math.floor(count / itemsPerStep));
+    expect(store.series('namespace:default/pod:p7', 'memory/rss')?.points).toEqual([
+      { timestamp: at(0), value: 7 },
+      { timestamp: at(1), value: 1007 },
+    ]);
+  });
+
   it('refuses a second write while one is in progress and accepts writes again after it', () => {
     const store = createModelStore();
     const steps = store.writeSteps(podsBatch(0, itemsPerStep * 2, 1));
