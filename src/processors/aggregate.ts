@@ -1,8 +1,9 @@
 /**
- * Summing named metrics from one set into another, as Heapster's `aggregate` helper did:
- * a metric missing on the source is not added, the first value is copied, later values are
- * added (integers stay integers). Heapster failed on an int/float mix of one metric; here a
- * value's type is its metric's (`core/metricValues.ts`), so a mix cannot occur.
+ * Summing chosen metrics from one set into another, as Heapster's `aggregate` helper did: a
+ * metric missing on the source is not added, the first value is copied, later values are added
+ * (integers stay integers). The metrics are named once and then read and written by catalogue
+ * column. Heapster failed on an int/float mix of one metric; here a value's type is its metric's
+ * (`core/metricValues.ts`), so a mix cannot occur.
  *
  * @module
  */
