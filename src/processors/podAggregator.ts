@@ -12,7 +12,7 @@
 import { MetricSetType, podKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { standardMetrics } from '../core/metrics.js';
-import { metricColumn, metricColumnCount } from '../core/metricValues.js';
+import { metricColumnCount, requireMetricColumn } from '../core/metricValues.js';
 import { createMetricSet, type MetricSet } from '../core/types.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
@@ -28,12 +28,12 @@ export interface PodAggregatorOptions {
 const name = 'pod_aggregator';
 
 /** Counters summed over containers would be meaningless across container restarts. */
-const skippedMetrics: ReadonlySet<string> = new Set(
-  standardMetrics.filter((m) => m.type === 'cumulative' || m.type === 'delta').map((m) => m.name),
+const skippedColumns: ReadonlySet<number> = new Set(
+  standardMetrics.filter((m) => m.type === 'cumulative' || m.type === 'delta').map((m) => requireMetricColumn(m.name)),
 );
 /** Catalogue columns that are summed (every one but the skipped counters). */
 const summedColumns: readonly number[] = Array.from({ length: metricColumnCount }, (_, column) => column).filter(
-  (column) => ![...skippedMetrics].some((metric) => metricColumn(metric) === column),
+  (column) => !skippedColumns.has(column),
 );
 
 /** Container labels a created pod set inherits (`nodename` is Heapgraph's addition). */

@@ -8,6 +8,16 @@ function podsBatch(minute: number, count: number, value: number) {
   return batchOf(at(minute), Array.from({ length: count }, (_, i) => pod('default', `p${i}`, { 'cpu/usage_rate': value + i })));
 }
 
+/** Runs `steps` to the end, calling `check` at every pause; returns the number of pauses. */
+function pausesChecking(steps: Generator<void, void, undefined>, check: () => void): number {
+  let pauses = 0;
+  for (let next = steps.next(); !next.done; next = steps.next()) {
+    pauses++;
+    check();
+  }
+  return pauses;
+}
+
 describe('a sliced store write', () => {
   it('is invisible to readers until its last step, then answers like a whole write', () => {
     const store = createModelStore();
@@ -15,15 +25,13 @@ describe('a sliced store write', () => {
     const big = podsBatch(1, itemsPerStep * 3 + 5, 500);
     const steps = store.writeSteps(big);
 
-    let pauses = 0;
-    for (let next = steps.next(); !next.done; next = steps.next()) {
-      pauses++;
+    const pauses = pausesChecking(steps, () => {
       // Mid-write: the old batch is still the newest, and no series shows the new timestamp.
       expect(store.timestamps()).toEqual([at(0)]);
       expect(store.latestBatch()?.timestamp).toBe(at(0));
       expect(store.series('namespace:default/pod:p0', 'cpu/usage_rate')?.points).toEqual([{ timestamp: at(0), value: 100 }]);
       expect(store.entities('pod').length).toBe(10);
-    }
+    });
     expect(pauses).toBe(3);
 
     const whole = createModelStore();
@@ -46,12 +54,10 @@ describe('a sliced store write', () => {
     store.write(batch(0));
     const steps = store.writeSteps(batch(1));
 
-    let pauses = 0;
-    for (let next = steps.next(); !next.done; next = steps.next()) {
-      pauses++;
+    const pauses = pausesChecking(steps, () => {
       expect(store.timestamps()).toEqual([at(0)]);
       expect(store.latest('namespace:default/pod:p7', 'memory/rss')).toEqual({ timestamp: at(0), value: 7 });
-    }
+    });
     // The sets alone pause once per itemsPerStep; clearing four columns of ~70k rows adds one.
     expect(pauses).toBeGreaterThan(Math.floor(count / itemsPerStep));
     expect(store.series('namespace:default/pod:p7', 'memory/rss')?.points).toEqual([
@@ -90,13 +96,11 @@ describe('a sliced store write', () => {
     store.write(batch(1));
     const steps = store.writeSteps(batch(2));
 
-    let pauses = 0;
-    for (let next = steps.next(); !next.done; next = steps.next()) {
-      pauses++;
+    const pauses = pausesChecking(steps, () => {
       expect(store.timestamps()).toEqual([at(1)]);
       expect(store.series('namespace:default/pod:old', 'memory/usage')?.points).toEqual([{ timestamp: at(1), value: 11 }]);
       expect(store.series('namespace:default/pod:p0', 'memory/usage')?.points ?? []).toEqual([]);
-    }
+    });
     // One pause per column swept (four metrics), where the write alone would not pause at all.
     expect(pauses).toBeGreaterThanOrEqual(metrics.length);
     expect(store.timestamps()).toEqual([at(1), at(2)]);
