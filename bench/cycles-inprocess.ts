@@ -7,6 +7,10 @@
  *
  * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m] [profileFrom]`
  *
+ * Heapgraph flags beyond the source's go in `BENCH_FLAGS` (space-separated), e.g.
+ * `BENCH_FLAGS=--decode_threads=0`. "loop max" is the main thread's longest event-loop delay
+ * in the cycle (`monitorEventLoopDelay`, 10 ms resolution): what an API request could wait.
+ *
  * With `profileFrom` (a cycle number), the inspector's sampling profiler records that cycle and
  * every later one into `bench/results/inprocess-<nodes>.cpuprofile`: the steady state without
  * the informers' start and the window filling (`npx tsx bench/profileSummary.ts <file>`).
@@ -19,7 +23,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { toConfig } from '../src/cli/config.js';
 import { parseFlags } from '../src/cli/flags.js';
 import { runHeapgraph } from '../src/cli/heapgraph.js';
@@ -54,6 +58,7 @@ const ready = await new Promise<{ api: string; kubeletPort: string }>((resolve, 
 });
 
 const flags = [`--source=kubernetes:${ready.api}?inClusterConfig=false&kubeletPort=${ready.kubeletPort}`, '--metric_resolution=1h', `--model_retention=${retention}`, '--port=0', '--listen_ip=127.0.0.1'];
+flags.push(...(process.env['BENCH_FLAGS'] ?? '').split(' ').filter((flag) => flag !== ''));
 const parsed = toConfig(parseFlags(flags));
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 const app = await runHeapgraph(parsed.config, silentLogger());
@@ -69,17 +74,20 @@ for (let cycle = 0; cycle < cycles; cycle++) {
     await inspector.post('Profiler.start');
   }
   gcMs = 0;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const report = await app.manager.housekeep({ startMs, endMs: startMs + minuteMs });
   await app.sinks.idle();
   const cpu = process.cpuUsage(cpuBefore);
+  loop.disable();
   const memory = process.memoryUsage();
   const failed = report?.statuses.filter((s) => s.outcome !== 'ok').length ?? nodes;
   console.log(
     `cycle ${cycle}: wall ${Math.round(performance.now() - wallBefore)} ms, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (system ${(cpu.system / 1e6).toFixed(2)}), ` +
       `scrape ${Math.round(report?.scrapeMs ?? 0)} ms, processors ${Math.round(report?.processMs ?? 0)} ms, sets ${report?.sets ?? 0}, failed ${failed}, ` +
-      `GC pauses ${Math.round(gcMs)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
+      `GC pauses ${Math.round(gcMs)} ms, loop max ${Math.round(loop.max / 1e6)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );
   startMs += minuteMs;
 }
