@@ -8,7 +8,7 @@
  * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m] [profileFrom]`
  *
  * Heapgraph flags beyond the source's go in `BENCH_FLAGS` (space-separated), e.g.
- * `BENCH_FLAGS=--decode_threads=0`. "loop max" is the main thread's longest event-loop delay
+ * `BENCH_FLAGS=--disable_metric_sink`. "loop max" is the main thread's longest event-loop delay
  * in the cycle (`monitorEventLoopDelay`, 10 ms resolution): what an API request could wait.
  *
  * With `profileFrom` (a cycle number), the inspector's sampling profiler records that cycle and
