@@ -42,6 +42,18 @@ export function podKey(namespace: string, pod: string): string {
   return `namespace:${namespace}/pod:${pod}`;
 }
 
+/** Whether `key` is {@link podKey}`(namespace, pod)`, checked without building that key. */
+export function isPodKey(key: string, namespace: string, pod: string): boolean {
+  const podAt = 'namespace:'.length + namespace.length;
+  return (
+    key.length === podAt + '/pod:'.length + pod.length &&
+    key.startsWith('namespace:') &&
+    key.startsWith(namespace, 'namespace:'.length) &&
+    key.startsWith('/pod:', podAt) &&
+    key.endsWith(pod)
+  );
+}
+
 /** `namespace:<ns>/pod:<pod>/container:<container>` */
 export function podContainerKey(namespace: string, pod: string, container: string): string {
   return `namespace:${namespace}/pod:${pod}/container:${container}`;

@@ -27,6 +27,9 @@ const summedColumns = metricColumns(namespaceAggregatedMetrics);
 export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAggregatorOptions = {}): Processor {
   return defineProcessor(name, function* (batch) {
     const created = new Map<string, MetricSet>();
+    // Target by namespace name: a few dozen names, where building each pod's namespace key and
+    // probing the whole batch with it was most of this pass.
+    const targets = new Map<string, MetricSet>();
     yield* eachInSteps(batch.metricSets, (pod, key) => {
       if (pod.labels[Label.Type] !== MetricSetType.Pod) return;
       const namespace = pod.labels[Label.NamespaceName];
@@ -34,15 +37,19 @@ export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAgg
         onSkip({ processor: name, reason: 'missing_labels', key });
         return;
       }
-      const targetKey = namespaceKey(namespace);
-      let target = batch.metricSets.get(targetKey) ?? created.get(targetKey);
+      let target = targets.get(namespace);
       if (target === undefined) {
-        target = createMetricSet({
-          [Label.Type]: MetricSetType.Namespace,
-          [Label.NamespaceName]: namespace,
-          [Label.NamespaceId]: pod.labels[Label.NamespaceId] ?? '',
-        });
-        created.set(targetKey, target);
+        const targetKey = namespaceKey(namespace);
+        target = batch.metricSets.get(targetKey) ?? created.get(targetKey);
+        if (target === undefined) {
+          target = createMetricSet({
+            [Label.Type]: MetricSetType.Namespace,
+            [Label.NamespaceName]: namespace,
+            [Label.NamespaceId]: pod.labels[Label.NamespaceId] ?? '',
+          });
+          created.set(targetKey, target);
+        }
+        targets.set(namespace, target);
       }
       sumMetrics(pod, target, summedColumns);
     });

@@ -7,6 +7,7 @@
 import { MetricSetType, nodeKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { nodeAggregatedMetrics } from '../core/metrics.js';
+import type { MetricSet } from '../core/types.js';
 import { metricColumns, sumMetrics } from './aggregate.js';
 import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
@@ -25,11 +26,18 @@ const summedColumns = metricColumns(nodeAggregatedMetrics);
 /** Creates the node aggregator. Pods without `nodename` are skipped silently. */
 export function createNodeAggregator({ onSkip = ignoreSkips }: NodeAggregatorOptions = {}): Processor {
   return defineProcessor(name, function* (batch) {
+    // A node's pods come together in a batch: the previous pod's node set is usually this one's.
+    let lastNodeName = '';
+    let lastNode: MetricSet | undefined;
     yield* eachInSteps(batch.metricSets, (pod, key) => {
       if (pod.labels[Label.Type] !== MetricSetType.Pod) return;
       const nodeName = pod.labels[Label.NodeName] ?? '';
       if (nodeName === '') return;
-      const node = batch.metricSets.get(nodeKey(nodeName));
+      if (nodeName !== lastNodeName) {
+        lastNode = batch.metricSets.get(nodeKey(nodeName));
+        lastNodeName = nodeName;
+      }
+      const node = lastNode;
       if (node === undefined) {
         onSkip({ processor: name, reason: 'node_set_not_found', key });
         return;

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { MetricSetType, podKey } from '../core/keys.js';
+import { isPodKey, MetricSetType, podKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { standardMetrics } from '../core/metrics.js';
 import { metricColumnCount, requireMetricColumn } from '../core/metricValues.js';
@@ -50,9 +50,19 @@ export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptio
     let lastPodName: string | undefined;
     let pod: MetricSet | undefined;
     let podIndex = -1;
+    // The last pod set passed and its key: a kubelet's pod set comes just before its containers,
+    // so their pod is usually found without building its key and probing the batch.
+    let passedPod: MetricSet | undefined;
+    let passedPodKey = '';
 
     yield* eachInSteps(batch.metricSets, (container, key) => {
-      if (container.labels[Label.Type] !== MetricSetType.PodContainer) return;
+      const type = container.labels[Label.Type];
+      if (type === MetricSetType.Pod) {
+        passedPod = container;
+        passedPodKey = key;
+        return;
+      }
+      if (type !== MetricSetType.PodContainer) return;
       const podName = container.labels[Label.PodName];
       const namespace = container.labels[Label.NamespaceName];
       if (podName === undefined || namespace === undefined) {
@@ -60,9 +70,13 @@ export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptio
         return;
       }
       if (pod === undefined || podName !== lastPodName || namespace !== lastNamespace) {
-        const targetKey = podKey(namespace, podName);
-        pod = batch.metricSets.get(targetKey) ?? created.get(targetKey);
-        if (pod === undefined) created.set(targetKey, (pod = podSetFrom(container.labels)));
+        if (passedPod !== undefined && isPodKey(passedPodKey, namespace, podName)) {
+          pod = passedPod;
+        } else {
+          const targetKey = podKey(namespace, podName);
+          pod = batch.metricSets.get(targetKey) ?? created.get(targetKey);
+          if (pod === undefined) created.set(targetKey, (pod = podSetFrom(container.labels)));
+        }
         podIndex = targets.indexOf(pod);
         lastNamespace = namespace;
         lastPodName = podName;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { MetricSetType, podContainerKey, podKey } from '../core/keys.js';
+import { isPodKey, MetricSetType, podContainerKey, podKey } from '../core/keys.js';
 import { Label } from '../core/labels.js';
 import { createMetricSet, type DataBatch, type MetricSet } from '../core/types.js';
 import { setContainerResources } from './containerResources.js';
@@ -88,6 +88,10 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
     let prefix = '';
     let podStartMs = 0;
     let checkedPod: V1Pod | undefined;
+    // The pod of the last pod set visited. A kubelet's pod set comes just before its container
+    // sets, so their pod set is known to exist without building its key and probing the batch
+    // (one hash of a fresh key and a miss in a Map of 400,000 per pod: ~15 % of this pass).
+    let podWithSet: V1Pod | undefined;
 
     const addContainerInfo = (key: string, containerSet: MetricSet, pod: V1Pod) => {
       // The set's container name, read off its key: matching names instead of building every
@@ -118,6 +122,9 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       // depends on the pod alone.
       if (pod === checkedPod) return;
       checkedPod = pod;
+      // Found by this set's namespace and pod name, as that pod set was by its own, whose key
+      // is the pod key of those: the key checked below.
+      if (pod === podWithSet) return;
       const setNamespace = containerSet.labels[Label.NamespaceName] ?? '';
       const setPodName = containerSet.labels[Label.PodName] ?? '';
       const podSetKey = podKey(setNamespace, setPodName);
@@ -139,8 +146,10 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       if (type !== MetricSetType.Pod && type !== MetricSetType.PodContainer) return;
       const pod = podOfSet(metricSet, key, pods, onSkip, name);
       if (pod === undefined) return;
-      if (type === MetricSetType.Pod) addPodInfo(metricSet, pod);
-      else addContainerInfo(key, metricSet, pod);
+      if (type === MetricSetType.Pod) {
+        podWithSet = isPodKey(key, metricSet.labels[Label.NamespaceName]!, metricSet.labels[Label.PodName]!) ? pod : undefined;
+        addPodInfo(metricSet, pod);
+      } else addContainerInfo(key, metricSet, pod);
     });
     for (let i = 0; i < enrichedPods.length; i++) {
       addContainerStubs(enrichedPodSets[i]!, enrichedPods[i]!);

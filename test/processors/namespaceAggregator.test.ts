@@ -25,6 +25,13 @@ describe('namespace aggregator', () => {
     expect(Object.fromEntries(setAt(batch, 'namespace:other').metricValues)).toEqual({ 'memory/usage': 7 });
   });
 
+  it('sums pods of namespaces in any order into their own namespace sets', () => {
+    const batch = batchOf(0, [podEntry('shop', 'a', { 'memory/usage': 1 }), podEntry('other', 'b', { 'memory/usage': 2 }), podEntry('shop', 'c', { 'memory/usage': 4 })]);
+    createNamespaceAggregator().process(batch);
+    expect(setAt(batch, 'namespace:shop').metricValues.get('memory/usage')).toBe(5);
+    expect(setAt(batch, 'namespace:other').metricValues.get('memory/usage')).toBe(2);
+  });
+
   it('aggregates only the six metrics, never network or filesystem ones', () => {
     const [k, pod] = podEntry('shop', 'a', { 'network/rx_rate': 5, 'memory/working_set': 3, 'memory/usage': 4 });
     pod.labeledMetrics.push({ name: 'filesystem/usage', labels: { resource_id: 'Volume:data' }, value: 10 });

@@ -31,6 +31,17 @@ describe('node aggregator', () => {
     expect(setAt(batch, 'node:minikube').metricValues.get('cpu/request')).toBe(100);
   });
 
+  it('sums pods of several nodes in any order into their own node sets, and reports each pod of a node without one', () => {
+    const skips: ProcessorSkip[] = [];
+    const pod = (name: string, node: string, cpu: number) => podEntry('a', name, { 'cpu/request': cpu }, { nodename: node });
+    const entries = [nodeEntry('n1'), nodeEntry('n2'), pod('p1', 'n1', 1), pod('p2', 'n1', 2), pod('p3', 'n2', 4), pod('p4', 'gone', 8), pod('p5', 'gone', 16), pod('p6', 'n1', 32)];
+    const batch = batchOf(0, entries);
+    createNodeAggregator({ onSkip: (s) => skips.push(s) }).process(batch);
+    expect(setAt(batch, 'node:n1').metricValues.get('cpu/request')).toBe(1 + 2 + 32);
+    expect(setAt(batch, 'node:n2').metricValues.get('cpu/request')).toBe(4);
+    expect(skips.map((s) => s.key)).toEqual([entries[5]![0], entries[6]![0]]);
+  });
+
   it('never creates a node set, and reports pods whose node has none', () => {
     const skips: ProcessorSkip[] = [];
     const [k, pod] = podEntry('a', 'p', { 'cpu/request': 100 });

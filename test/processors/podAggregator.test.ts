@@ -85,6 +85,14 @@ describe('pod aggregator', () => {
     expect(Object.fromEntries(setAt(batch, 'namespace:default/pod:db').metricValues)).toEqual({ 'cpu/usage_rate': 3 });
   });
 
+  it('sums into the pod set just before the containers only when it is stored under their pod key', () => {
+    const [, stale] = podEntry('default', 'web', { 'memory/usage': 1 });
+    const batch = batchOf(0, [['namespace:default/pod:web-old', stale], containerEntry('default', 'web', 'a', { 'memory/usage': 10 })]);
+    createPodAggregator().process(batch);
+    expect(stale.metricValues.get('memory/usage')).toBe(1);
+    expect(setAt(batch, podSetKey).metricValues.get('memory/usage')).toBe(10);
+  });
+
   it('does not change the container values it summed', () => {
     const [ak, a] = containerEntry('default', 'web', 'a', { 'memory/usage': 100 });
     const [bk, b] = containerEntry('default', 'web', 'b', { 'memory/usage': 50 });

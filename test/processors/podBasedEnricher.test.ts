@@ -1,6 +1,6 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { podContainerKey, podKey } from '../../src/core/keys.js';
+import { isPodKey, podContainerKey, podKey } from '../../src/core/keys.js';
 import { parseIntQuantity, parseMilliQuantity } from '../../src/core/quantity.js';
 import { metricTypesOf } from '../../src/core/metrics.js';
 import type { MetricSet } from '../../src/core/types.js';
@@ -148,6 +148,31 @@ describe('pod-based enricher', () => {
     expect(values(sidecar)).toEqual({ ...expectedResources(pod.spec!.containers[1]!), 'hugepages-2Mi/request': 4 * 2 ** 20 });
     expect(values(sidecar)['ephemeral_storage/request']).toBe(500_000_000);
     expect(sidecar.labels).toMatchObject({ container_base_image: 'sidecar:1', nodename: 'minikube', host_id: 'h', labels: 'app:two' });
+  });
+
+  it('takes a pod set just before its containers as theirs only when its key is their pod key', () => {
+    const pod: V1Pod = { metadata: { namespace: 'default', name: 'web', uid: 'uid-web' }, spec: { containers: [{ name: 'main' }] } };
+    const run = (podSetKey: string) => {
+      const [, podSet] = podEntry('default', 'web');
+      const [ck, container] = containerEntry('default', 'web', 'main');
+      const batch = batchOf(0, [[podSetKey, podSet], [ck, container]]);
+      createPodBasedEnricher({ podLister: createListers({ pods: [pod] }), labelCopier: copier }).process(batch);
+      return [...batch.metricSets.keys()];
+    };
+    // Under its pod key the pod set is the containers' own: no stub.
+    expect(run(podKey('default', 'web'))).toEqual([podKey('default', 'web'), podContainerKey('default', 'web', 'main')]);
+    // Under any other key it is not, and the containers' pod gets a stub set of its own.
+    expect(run('namespace:default/pod:web-old')).toEqual(['namespace:default/pod:web-old', podContainerKey('default', 'web', 'main'), podKey('default', 'web')]);
+  });
+
+  it('tells a pod key from other keys without building it', () => {
+    expect(isPodKey(podKey('default', 'web'), 'default', 'web')).toBe(true);
+    expect(isPodKey(podKey('default', 'web'), 'default', 'we')).toBe(false);
+    expect(isPodKey(podKey('default', 'web'), 'defaul', 'tweb')).toBe(false);
+    expect(isPodKey(podKey('kube', 'web'), 'default', 'web')).toBe(false);
+    expect(isPodKey(podContainerKey('default', 'web', 'x'), 'default', 'web')).toBe(false);
+    expect(isPodKey('namespace:default/pod;web', 'default', 'web')).toBe(false);
+    expect(isPodKey('namespace:default-pod:web', 'default', 'web')).toBe(false);
   });
 
   it('enriches containers of two pods interleaved in the batch, each from its own pod, with one stub pod set each', () => {
