@@ -88,9 +88,9 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
     let prefix = '';
     let podStartMs = 0;
     let checkedPod: V1Pod | undefined;
-    // The pod of the last pod set visited. A kubelet's pod set comes just before its container
-    // sets, so their pod set is known to exist without building its key and probing the batch
-    // (one hash of a fresh key and a miss in a Map of 400,000 per pod: ~15 % of this pass).
+    // The pod of the last pod set passed, if stored under its pod key. A kubelet's pod set comes
+    // just before its container sets, so their pod set is known to exist without building its
+    // key and probing the batch (a fresh key hashed and looked up per pod: ~19 % of this pass).
     let podWithSet: V1Pod | undefined;
 
     const addContainerInfo = (key: string, containerSet: MetricSet, pod: V1Pod) => {
@@ -119,11 +119,10 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       labelCopier.copy(pod.metadata?.labels, containerSet.labels);
 
       // The pod was found by this set's namespace and pod name labels, so the pod set key
-      // depends on the pod alone.
+      // depends on the pod alone; and the last pod set passed, stored under its pod key, found
+      // its pod the same way, so when that is this pod its set is the one the key names.
       if (pod === checkedPod) return;
       checkedPod = pod;
-      // Found by this set's namespace and pod name, as that pod set was by its own, whose key
-      // is the pod key of those: the key checked below.
       if (pod === podWithSet) return;
       const setNamespace = containerSet.labels[Label.NamespaceName] ?? '';
       const setPodName = containerSet.labels[Label.PodName] ?? '';
