@@ -24,6 +24,7 @@ import {
   summaryLimits,
   type JsonObject,
 } from './schema.js';
+import { createKeyMemo, type KeyBuilder } from './keyMemo.js';
 import { createTimestampReader } from './timestamp.js';
 
 /** Options of {@link decodeSummary}. */
@@ -47,6 +48,12 @@ export const legacySystemContainerNames: ReadonlyMap<string, string> = new Map([
 ]);
 
 const utf8 = new TextDecoder();
+
+/** Keys of the sets decoded before, given again to the same sets of later scrapes. */
+const knownKeys = createKeyMemo();
+const nodeKeyOf: KeyBuilder = (node) => nodeKey(node);
+const systemContainerKeyOf: KeyBuilder = (node, container) => systemContainerKey(node, container);
+const podKeyOf: KeyBuilder = (namespace, pod) => podKey(namespace, pod);
 
 /**
  * Decodes one kubelet summary.
@@ -118,10 +125,12 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
     onDroppedEntity?.(path(), problem.message);
   };
   const { nodeName: nodename, hostname, hostId: host_id } = info;
+  // Keyed by the summary's node name, from which the node's own keys are built.
+  const keys = knownKeys.begin(nodeName);
 
   try {
     const labels = { nodename, hostname, host_id, type: 'node' };
-    metricSets.set(nodeKey(nodeName), decodeNodeSet(nodeStats, labels, context));
+    metricSets.set(keys.key(nodeKeyOf, nodeName), decodeNodeSet(nodeStats, labels, context));
   } catch (problem) {
     drop(() => 'node', problem);
   }
@@ -133,7 +142,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
       const container_name = legacySystemContainerNames.get(reported) ?? reported;
       const labels = { nodename, hostname, host_id, type: 'sys_container', container_name };
       const startTime = readTime(container, 'startTime', '', context.readTimestamp);
-      metricSets.set(systemContainerKey(nodeName, container_name), decodeContainerSet(container, labels, startTime, context));
+      metricSets.set(keys.key(systemContainerKeyOf, nodeName, container_name), decodeContainerSet(container, labels, startTime, context));
     } catch (problem) {
       drop(() => `node.systemContainers[${i}]`, problem);
     }
@@ -163,7 +172,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
 
     try {
       const labels = { nodename, hostname, host_id, type: 'pod', pod_id, pod_name, namespace_name };
-      metricSets.set(podKey(namespace_name, pod_name), decodePodSet(pod, labels, volumes, context));
+      metricSets.set(keys.key(podKeyOf, namespace_name, pod_name), decodePodSet(pod, labels, volumes, context));
     } catch (problem) {
       drop(() => `pods[${i}]`, problem);
     }
@@ -173,7 +182,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
         const container = asEntity(containers[j]);
         const container_name = readName(container, 'name', '');
         const startTime = readTime(container, 'startTime', '', context.readTimestamp);
-        const key = podContainerKey(namespace_name, pod_name, container_name);
+        const key = keys.key(podContainerKey, namespace_name, pod_name, container_name);
         // A restarted container can be reported twice; never let the older one replace the newer.
         const existing = metricSets.get(key);
         if (existing !== undefined && startTime < existing.collectionStartTime) continue;
@@ -194,6 +203,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
     }
   }
 
+  keys.done();
   return { metricSets, droppedEntities };
 }
 
