@@ -24,7 +24,7 @@ import {
   summaryLimits,
   type JsonObject,
 } from './schema.js';
-import { createKeyMemo, type KeyBuilder } from './keyMemo.js';
+import { createKeyMemo } from './keyMemo.js';
 import { createTimestampReader } from './timestamp.js';
 
 /** Options of {@link decodeSummary}. */
@@ -51,9 +51,6 @@ const utf8 = new TextDecoder();
 
 /** Keys of the sets decoded before, given again to the same sets of later scrapes. */
 const knownKeys = createKeyMemo();
-const nodeKeyOf: KeyBuilder = (node) => nodeKey(node);
-const systemContainerKeyOf: KeyBuilder = (node, container) => systemContainerKey(node, container);
-const podKeyOf: KeyBuilder = (namespace, pod) => podKey(namespace, pod);
 
 /**
  * Decodes one kubelet summary.
@@ -130,7 +127,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
 
   try {
     const labels = { nodename, hostname, host_id, type: 'node' };
-    metricSets.set(keys.key(nodeKeyOf, nodeName), decodeNodeSet(nodeStats, labels, context));
+    metricSets.set(keys.key(nodeKey, nodeName), decodeNodeSet(nodeStats, labels, context));
   } catch (problem) {
     drop(() => 'node', problem);
   }
@@ -142,7 +139,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
       const container_name = legacySystemContainerNames.get(reported) ?? reported;
       const labels = { nodename, hostname, host_id, type: 'sys_container', container_name };
       const startTime = readTime(container, 'startTime', '', context.readTimestamp);
-      metricSets.set(keys.key(systemContainerKeyOf, nodeName, container_name), decodeContainerSet(container, labels, startTime, context));
+      metricSets.set(keys.key(systemContainerKey, nodeName, container_name), decodeContainerSet(container, labels, startTime, context));
     } catch (problem) {
       drop(() => `node.systemContainers[${i}]`, problem);
     }
@@ -172,7 +169,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
 
     try {
       const labels = { nodename, hostname, host_id, type: 'pod', pod_id, pod_name, namespace_name };
-      metricSets.set(keys.key(podKeyOf, namespace_name, pod_name), decodePodSet(pod, labels, volumes, context));
+      metricSets.set(keys.key(podKey, namespace_name, pod_name), decodePodSet(pod, labels, volumes, context));
     } catch (problem) {
       drop(() => `pods[${i}]`, problem);
     }
