@@ -18,6 +18,8 @@ export interface EntityTable {
   idOf(key: string): number;
   /** A snapshot of entity `id` (which must be live). */
   info(id: number): EntityInfo;
+  /** By id, 1 for each live entity last seen at or before `cutoffMs` (those {@link freeBefore} will free). */
+  expiredBefore(cutoffMs: number): Uint8Array;
   /** Frees every entity last seen at or before `cutoffMs`. */
   freeBefore(cutoffMs: number): void;
   /**
@@ -75,6 +77,12 @@ export function createEntityTable(): EntityTable {
         collectionStartTime: startTimes[id]!,
         lastSeenMs: lastSeen[id]!,
       });
+    },
+    expiredBefore(cutoffMs) {
+      const high = pool.highWater;
+      const expired = new Uint8Array(high);
+      for (let id = 0; id < high; id++) if (pool.has(id) && lastSeen[id]! <= cutoffMs) expired[id] = 1;
+      return expired;
     },
     freeBefore(cutoffMs) {
       const high = pool.highWater;

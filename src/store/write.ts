@@ -10,6 +10,7 @@
 import { eachInSteps, runToEnd, type Steps } from '../core/slices.js';
 import { LabeledValues, MetricValues, type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
 import { labeledColumnCount, labeledColumnName } from '../core/labeledValues.js';
+import { metricColumnCount, metricColumnName } from '../core/metricValues.js';
 import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
 import type { StoreState } from './state.js';
@@ -71,20 +72,20 @@ function isWritableSet(set: MetricSet, key: string): boolean {
  */
 export function createWriter(state: StoreState): { write(batch: DataBatch): void; writeSteps(batch: DataBatch): Steps<void> } {
   const { timeline, entities, labelSets, columns, labeledColumns } = state;
-  // The value callback reads these instead of capturing per set, so no closure is created per set.
   let entity = -1;
   let slot = -1;
   let timestampMs = 0;
-  // Sets of one type list their metrics in the same order, so the column of the i-th value is
-  // usually the one the previous set's i-th value used: a string identity check beats a Map probe.
-  let position = 0;
   /** Estimated bytes of the batch being written (memory.ts), summed set by set. */
   let batchBytes = 0;
   /** Every how many sets one is measured for the estimate (see {@link sampleStride}). */
   let stride = 1;
   let untilSample = 0;
-  let cachedNames: string[] = [];
-  let cachedColumns: Column[] = [];
+  /**
+   * This batch's store column of each catalogue column (`core/metricValues.ts`), found by name
+   * once per batch: the write then reads a set's row by index, with no name or callback per
+   * value. Reset per batch because eviction drops emptied columns from `columns`.
+   */
+  let catalogue: (Column | undefined)[] = [];
 
   const releaseLabelSet = (labelSet: number): void => labelSets.release(labelSet);
 
@@ -96,20 +97,28 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
     return column;
   }
 
-  function writeValue(number: number, name: string): void {
-    const at = position++;
-    if (typeof number !== 'number' || number !== number) return;
-    let column: Column;
-    if (cachedNames[at] === name) column = cachedColumns[at]!;
-    else {
-      column = columns.get(name) ?? newColumn(columns, name, false);
-      cachedNames[at] = name;
-      cachedColumns[at] = column;
-    }
+  function writeValue(column: Column, number: number): void {
     let row = entity < column.head.length ? column.head[entity]! : -1;
     if (row < 0) row = allocateRow(column, entity, -1);
     column.current[row] = number;
-    if (column.rowLastSeen[row]! < timestampMs) column.rowLastSeen[row] = timestampMs;
+  }
+
+  function writeValues(values: MetricValues): void {
+    for (let index = 0; index < metricColumnCount; index++) {
+      const number = values.getColumn(index);
+      if (number === undefined) continue;
+      let column = catalogue[index];
+      if (column === undefined) {
+        const name = metricColumnName(index);
+        column = catalogue[index] = columns.get(name) ?? newColumn(columns, name, false);
+      }
+      writeValue(column, number);
+    }
+    if (values.otherCount === 0) return;
+    for (const [name, number] of values.otherEntries()) {
+      if (typeof number !== 'number' || number !== number) continue;
+      writeValue(columns.get(name) ?? newColumn(columns, name, false), number);
+    }
   }
 
   function writeLabeled(metric: LabeledMetric): void {
@@ -127,6 +136,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
       labelSets.retain(labelSet);
     }
     column.current[row] = number;
+    // Labeled rows keep their own last-seen time (column.ts); unlabeled ones go by their entity's.
     if (column.rowLastSeen[row]! < timestampMs) column.rowLastSeen[row] = timestampMs;
   }
 
@@ -137,8 +147,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
       untilSample = stride;
     }
     entity = entities.intern(key, set, timestampMs);
-    position = 0;
-    set.metricValues.forEach(writeValue);
+    writeValues(set.metricValues);
     // One label set per row of values: interned once for all the row's metrics.
     const labeled = set.labeledMetrics;
     for (let row = 0; row < labeled.rowCount; row++) {
@@ -155,14 +164,14 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
   }
 
   /**
-   * Frees the rows last seen at or before the cutoff, one column per step: at 5,000 nodes a
-   * column has ~400k rows, and all ~50 columns in one piece held the event loop for a whole
-   * eviction. The evicted times already left the timeline, so readers between steps never ask
-   * for them; a column is consistent after each step.
+   * Frees the rows last seen at or before the cutoff (`expired`: the entities last seen by then),
+   * one column per step: at 5,000 nodes a column has ~400k rows, and all ~50 columns in one piece
+   * held the event loop for a whole eviction. The evicted times already left the timeline, so
+   * readers between steps never ask for them; a column is consistent after each step.
    */
-  function* sweep(map: Map<string, Column>, cutoffMs: number): Steps<void> {
+  function* sweep(map: Map<string, Column>, cutoffMs: number, expired: Uint8Array): Steps<void> {
     for (const [name, column] of [...map]) {
-      freeRowsBefore(column, cutoffMs, releaseLabelSet);
+      freeRowsBefore(column, cutoffMs, expired, releaseLabelSet);
       if (column.liveRows === 0) map.delete(name);
       else compactIfSparse(column, timeline.slots);
       yield;
@@ -202,8 +211,9 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
     try {
       // Evict first so rows and slots freed now are reused by this very batch.
       if (timeline.evictThrough(cutoffMs) > 0) {
-        yield* sweep(columns, cutoffMs);
-        yield* sweep(labeledColumns, cutoffMs);
+        const expired = entities.expiredBefore(cutoffMs);
+        yield* sweep(columns, cutoffMs, expired);
+        yield* sweep(labeledColumns, cutoffMs, expired);
         labelSets.collect();
         entities.freeBefore(cutoffMs);
       }
@@ -212,8 +222,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
       batchBytes = batchShellBytes;
       stride = sampleStride(batch.metricSets.size);
       untilSample = 0;
-      cachedNames = [];
-      cachedColumns = [];
+      catalogue = [];
       const existing = timeline.indexOf(timestampMs);
       if (existing >= 0) slot = timeline.slots[existing]!;
       else slot = reserved = timeline.reserve();

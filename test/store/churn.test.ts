@@ -55,6 +55,37 @@ describe('entity churn', () => {
     expect(store.series(keyOf('old'), cpu).points).toEqual([]);
   });
 
+  it('ages out a metric that stops while its pod lives on, and never shows it again', () => {
+    const store = createModelStore({ retentionMs: 3 * minute });
+    store.write(batchOf(at(0), [pod('default', 'lives', { [cpu]: 1, [memory]: 2 })]));
+    for (let m = 1; m <= 8; m++) {
+      store.write(batchOf(at(m), [pod('default', 'lives', { [cpu]: m })]));
+      expect(store.series(keyOf('lives'), memory).points).toEqual(m < 3 ? [{ timestamp: at(0), value: 2 }] : []);
+      expect(store.metricNames(keyOf('lives'))).toEqual(m < 3 ? [cpu, memory] : [cpu]);
+    }
+    // The metric coming back starts a fresh series: nothing of minute 0 resurfaces.
+    store.write(batchOf(at(9), [pod('default', 'lives', { [cpu]: 9, [memory]: 90 })]));
+    expect(store.series(keyOf('lives'), memory).points).toEqual([{ timestamp: at(9), value: 90 }]);
+  });
+
+  it('frees the rows of label sets that churn on a pod that lives on', () => {
+    const store = createModelStore({ retentionMs: 2 * minute });
+    const volumeOf = (m: number) => {
+      const entry = pod('default', 'lives', { [cpu]: m });
+      for (let v = 0; v < 50; v++) entry[1].labeledMetrics.push(labeled('filesystem/usage', { resource_id: `Volume:m${m}-${v}` }, v));
+      return entry;
+    };
+    let m = 0;
+    for (; m < 4; m++) store.write(batchOf(at(m), [volumeOf(m)]));
+    const settled = store.memoryBytes();
+    for (; m < 40; m++) store.write(batchOf(at(m), [volumeOf(m)]));
+    expect(store.memoryBytes()).toBeLessThan(settled * 1.25);
+    const series = store.labeledSeries(keyOf('lives'), 'filesystem/usage', undefined);
+    expect(series.map((s) => s.labels.resource_id).sort()).toEqual(
+      [38, 39].flatMap((t) => Array.from({ length: 50 }, (_, v) => `Volume:m${t}-${v}`)).sort(),
+    );
+  });
+
   it('never mixes values across pods through many rounds of churn', () => {
     const store = createModelStore({ retentionMs: 2 * minute });
     for (let m = 0; m < 30; m++) {
