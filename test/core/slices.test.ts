@@ -24,6 +24,31 @@ describe('work in slices', () => {
     expect(await runInSlices(summing(values))).toBe(expected);
   });
 
+  it('visits a Map as for…of would, pausing the same way, even when visiting changes the Map', () => {
+    const build = () => new Map(Array.from({ length: itemsPerStep * 2 + 10 }, (_, i) => [`k${i}`, i] as const));
+    // Deletes entries ahead and behind, overwrites some, and adds new ones while visiting.
+    const mutate = (map: Map<string, number>, key: string, value: number) => {
+      if (value % 7 === 0) map.delete(`k${value + 3}`);
+      if (value % 11 === 0) map.delete(`k${value - 5}`);
+      if (value % 13 === 0) map.set(`k${value + 1}`, -value);
+      if (value % 50 === 0 && value < 400) map.set(`new${value}`, 1000 + value);
+      return `${key}=${value}`;
+    };
+    const expected: string[] = [];
+    const reference = build();
+    for (const [key, value] of reference) expected.push(mutate(reference, key, value));
+
+    const visited: string[] = [];
+    const map = build();
+    const steps = eachInSteps(map, (value, key) => visited.push(mutate(map, key, value)));
+    let pauses = 0;
+    while (!steps.next().done) pauses++;
+    expect(visited).toEqual(expected);
+    expect(visited.some((entry) => entry.startsWith('new'))).toBe(true);
+    expect(pauses).toBe(Math.floor(expected.length / itemsPerStep));
+    expect([...map]).toEqual([...reference]);
+  });
+
   it('lets other callbacks run between slices', async () => {
     const order: string[] = [];
     function* work(): Steps<void> {
