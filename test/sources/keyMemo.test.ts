@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { podContainerKey } from '../../src/core/keys.js';
 import { createKeyMemo, type KeyBuilder } from '../../src/sources/summary/keyMemo.js';
+import { decodeSummary } from '../../src/sources/summary/decode.js';
+import { readFixture } from '../helpers/fixtures.js';
 
 /** A builder that counts its calls: a key it does not build is the remembered one. */
 function countingBuilder(): { build: KeyBuilder; calls: () => number } {
@@ -54,5 +56,58 @@ describe('key memo', () => {
     memo.begin('n1').key(build, 'ns', 'web', 'a');
     scrape(memo, 'n1', build, [['ns', 'web', 'a']]);
     expect(calls()).toBe(2);
+  });
+});
+
+describe('key memo with other values', () => {
+  it('reuses a value only when the same builder made it at that position', () => {
+    const memo = createKeyMemo();
+    let built = 0;
+    const labelsOf: KeyBuilder<Readonly<Record<string, string>>> = (name) => {
+      built++;
+      return Object.freeze({ resource_id: `Volume:${name}` });
+    };
+    const first = memo.begin('n1');
+    const keyOfWeb = first.key(podContainerKey, 'ns', 'web', 'a');
+    const data = first.key(labelsOf, 'data');
+    first.done();
+
+    const again = memo.begin('n1');
+    expect(again.key(podContainerKey, 'ns', 'web', 'a')).toBe(keyOfWeb);
+    expect(again.key(labelsOf, 'data')).toBe(data);
+    again.done();
+    expect(built).toBe(1);
+
+    // Same parts at the same position, another builder: built anew.
+    const swapped = memo.begin('n1');
+    expect(swapped.key(labelsOf, 'ns', 'web', 'a')).toEqual({ resource_id: 'Volume:ns' });
+    expect(swapped.key(podContainerKey, 'data')).toBe(podContainerKey('data', '', ''));
+    expect(built).toBe(2);
+  });
+});
+
+describe('the summary decoder', () => {
+  const info = { nodeName: 'minikube', hostname: 'minikube', hostId: '' };
+  const volumeLabelsOf = (decoded: ReturnType<typeof decodeSummary>) => {
+    const found = new Map<string, Readonly<Record<string, string>>>();
+    for (const [key, set] of decoded.metricSets) {
+      set.labeledMetrics.forEach((_, name, labels) => {
+        if (name === 'filesystem/usage' && labels.resource_id!.startsWith('Volume:')) found.set(`${key} ${labels.resource_id}`, labels);
+      });
+    }
+    return found;
+  };
+
+  it('gives each volume of a node scraped again the label object it had', () => {
+    const body = readFixture('kubelet-summary/summary-k8s1.35-minikube-containerd2-nri.json');
+    const first = volumeLabelsOf(decodeSummary(body, info, { nowMs: Date.parse('2030-01-01T00:00:00Z') }));
+    const second = volumeLabelsOf(decodeSummary(body, info, { nowMs: Date.parse('2030-01-01T00:01:00Z') }));
+    expect(first.size).toBeGreaterThan(5);
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    for (const [where, labels] of second) {
+      expect(labels).toBe(first.get(where));
+      expect(Object.isFrozen(labels)).toBe(true);
+      expect(where.endsWith(labels.resource_id!)).toBe(true);
+    }
   });
 });

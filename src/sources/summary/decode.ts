@@ -114,7 +114,6 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
   const pods = requireEntityList(document, 'pods', () => 'pods', summaryLimits.podsPerNode, reportedAs);
 
   const metricSets = new Map<string, MetricSet>();
-  const context: EntityContext = { nowMs, readTimestamp: createTimestampReader() };
   let droppedEntities = 0;
   const drop = (path: () => string, problem: unknown, entities = 1): void => {
     if (!(problem instanceof FieldProblem)) throw problem;
@@ -124,6 +123,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
   const { nodeName: nodename, hostname, hostId: host_id } = info;
   // Keyed by the summary's node name, from which the node's own keys are built.
   const keys = knownKeys.begin(nodeName);
+  const context: EntityContext = { nowMs, readTimestamp: createTimestampReader(), remembered: keys };
 
   try {
     const labels = { nodename, hostname, host_id, type: 'node' };

@@ -22,6 +22,7 @@ import {
   scrapeTimeOf,
 } from './stats.js';
 import type { TimestampReader } from './timestamp.js';
+import type { KeyCursor } from './keyMemo.js';
 
 /** What every entity decoder needs besides the entity. */
 export interface EntityContext {
@@ -29,6 +30,8 @@ export interface EntityContext {
   readonly nowMs: number;
   /** The document's timestamp reader (caches repeated strings). */
   readonly readTimestamp: TimestampReader;
+  /** The node's memo of the previous scrape (keys, volume labels). */
+  readonly remembered: KeyCursor;
 }
 
 /**
@@ -105,6 +108,6 @@ export function decodePodSet(
   addCpu(set, readBlock(pod, 'cpu', ''));
   addMemory(set, readBlock(pod, 'memory', ''));
   if (ephemeralStorage) addEphemeralStorage(set, readCount(ephemeralStorage, 'usedBytes', 'ephemeral-storage'));
-  addVolumes(set, volumes);
+  addVolumes(set, volumes, context.remembered);
   return set;
 }

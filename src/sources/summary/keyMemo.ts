@@ -1,25 +1,30 @@
 /**
- * Set keys kept from one scrape of a node to the next: a set reported again gets the very key
- * string it had, not an equal new one. An equal new string would be hashed again where it goes
- * into the batch, compared character by character wherever it meets the old one (the rate
- * calculator's look-up in the previous batch, the store's entity table) and copied by the
- * young-generation collector; the same string is found by identity and its hash is cached.
+ * Set keys (and volume label objects) kept from one scrape of a node to the next: a set reported
+ * again gets the very key string it had, not an equal new one. An equal new string would be
+ * hashed again where it goes into the batch, compared character by character wherever it meets
+ * the old one (the rate calculator's look-up in the previous batch, the store's entity table) and
+ * copied by the young-generation collector; the same string is found by identity and its hash is
+ * cached. A volume gets the label object it had the same way, without a look-up by its name.
  *
- * A kubelet lists a node's entities in the same order every time, so the previous scrape's keys
- * are matched by position and the parts they were built from. A set whose position or parts
- * changed (a pod added or gone) just gets a new key, and the next scrape matches again.
+ * A kubelet lists a node's entities in the same order every time, so the previous scrape's
+ * values are matched by position, builder and the parts they were built from. A value whose
+ * position or parts changed (a pod added or gone) is just built anew, and the next scrape
+ * matches again.
  *
  * @module
  */
 
-/** Builds a key from up to three parts. */
-export type KeyBuilder = (a: string, b: string, c: string) => string;
+/** Builds a value (a key, a label object) from up to three parts; the same parts give an equal value. */
+export type KeyBuilder<T = string> = (a: string, b: string, c: string) => T;
 
-/** The keys of one scrape of one node, in the order the decoder asks for them. */
+/** The values of one scrape of one node, in the order the decoder asks for them. */
 export interface KeyCursor {
-  /** The key of the next set: the previous scrape's when it had the same parts there, else `build(a, b, c)`. */
-  key(build: KeyBuilder, a: string, b?: string, c?: string): string;
-  /** Remembers this scrape's keys for the node's next scrape. */
+  /**
+   * The next value: the previous scrape's at this position when the same builder made it from
+   * the same parts, else `build(a, b, c)`.
+   */
+  key<T>(build: KeyBuilder<T>, a: string, b?: string, c?: string): T;
+  /** Remembers this scrape's values for the node's next scrape. */
   done(): void;
 }
 
@@ -30,8 +35,9 @@ export interface KeyMemo {
 }
 
 interface Remembered {
+  builders: KeyBuilder<unknown>[];
   parts: string[];
-  keys: string[];
+  keys: unknown[];
 }
 
 /** Nodes remembered at most; past it the memo starts afresh (a churn of node names, not a cluster). */
@@ -43,23 +49,28 @@ export function createKeyMemo(): KeyMemo {
   return {
     begin(node) {
       const previous = byNode.get(node);
+      const builders: KeyBuilder<unknown>[] = [];
       const parts: string[] = [];
-      const keys: string[] = [];
+      const keys: unknown[] = [];
       return {
-        key(build, a, b = '', c = '') {
+        key<T>(build: KeyBuilder<T>, a: string, b = '', c = ''): T {
           const at = keys.length;
-          const old = previous?.keys[at];
           const key =
-            old !== undefined && previous!.parts[3 * at] === a && previous!.parts[3 * at + 1] === b && previous!.parts[3 * at + 2] === c
-              ? old
+            previous !== undefined &&
+            previous.builders[at] === build &&
+            previous.parts[3 * at] === a &&
+            previous.parts[3 * at + 1] === b &&
+            previous.parts[3 * at + 2] === c
+              ? (previous.keys[at] as T)
               : build(a, b, c);
+          builders.push(build);
           parts.push(a, b, c);
           keys.push(key);
           return key;
         },
         done() {
           if (byNode.size >= maxNodes && !byNode.has(node)) byNode.clear();
-          byNode.set(node, { parts, keys });
+          byNode.set(node, { builders, parts, keys });
         },
       };
     },

@@ -6,6 +6,7 @@
  * @module
  */
 import type { MetricSet, MetricType } from '../../core/types.js';
+import type { KeyCursor } from './keyMemo.js';
 import { customMetricPrefix, declareCustomMetric } from '../../core/metrics.js';
 import {
   FieldProblem,
@@ -96,21 +97,13 @@ export const rootFilesystemLabels: Readonly<Record<string, string>> = Object.fre
 export const logsFilesystemLabels: Readonly<Record<string, string>> = Object.freeze({ resource_id: 'logs' });
 
 /**
- * `Volume:<name>` label objects by volume name: keyed by the name so that a hit builds no string
- * (building `Volume:<name>` first and hashing it was 1.6 % of a 5,000-node cycle). Cleared when it
- * grows past a bound, so churning volume names cannot pile up.
+ * The `Volume:<name>` label object of a volume (frozen: shared by its five metrics). The decoder
+ * hands a volume reported again the object it had through its per-node memo (`keyMemo.ts`),
+ * so this runs only for new volumes: a cache by name, cleared past a bound, thrashed once a
+ * batch held more names than the bound (150,000 pods) and its look-up was ~2 % of decode.
  */
-const volumeLabelCache = new Map<string, Readonly<Record<string, string>>>();
-const volumeLabelCacheBound = 100_000;
-
-function volumeLabels(name: string): Readonly<Record<string, string>> {
-  let labels = volumeLabelCache.get(name);
-  if (labels === undefined) {
-    if (volumeLabelCache.size >= volumeLabelCacheBound) volumeLabelCache.clear();
-    labels = Object.freeze({ resource_id: `Volume:${name}` });
-    volumeLabelCache.set(name, labels);
-  }
-  return labels;
+export function volumeLabels(name: string): Readonly<Record<string, string>> {
+  return Object.freeze({ resource_id: `Volume:${name}` });
 }
 
 /**
@@ -139,13 +132,16 @@ export function addFilesystem(
   return usedBytes;
 }
 
-/** `pods[].volume[]` → filesystem metrics labeled `Volume:<name>`; `pvcRef` is ignored. */
-export function addVolumes(set: MetricSet, volumes: readonly unknown[]): void {
+/**
+ * `pods[].volume[]` → filesystem metrics labeled `Volume:<name>`; `pvcRef` is ignored. Label
+ * objects come from `remembered` (the node's memo, see {@link volumeLabels}).
+ */
+export function addVolumes(set: MetricSet, volumes: readonly unknown[], remembered: KeyCursor): void {
   for (let i = 0; i < volumes.length; i++) {
     const volume = volumes[i];
     const where = `volume[${i}]`;
     if (!isJsonObject(volume)) throw new FieldProblem(where, 'an object', volume);
-    addFilesystem(set, volume, volumeLabels(readName(volume, 'name', where)), where);
+    addFilesystem(set, volume, remembered.key(volumeLabels, readName(volume, 'name', where)), where);
   }
 }
 
