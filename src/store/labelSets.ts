@@ -3,7 +3,9 @@
  * frozen copy whose strings are shared with every other set; rows of labeled columns store the
  * id. Lookups walk a trie keyed by the pairs in the object's own order, so the steady state
  * (the same label objects shapes every batch) interns without allocating. Sets are reference
- * counted by rows and collected when no row uses them (volume names churn with pods).
+ * counted by rows and collected when no row uses them (volume names churn with pods). A frozen
+ * labels object (the decoder's filesystem labels, kept from scrape to scrape) is remembered by
+ * identity, so the next batch's rows find their set without walking its pairs.
  *
  * @module
  */
@@ -37,6 +39,7 @@ interface TrieNode {
 }
 
 interface LabelSet {
+  id: number;
   labels: Readonly<Record<string, string>>;
   size: number;
   sortKey: string;
@@ -60,6 +63,9 @@ export function createLabelSetTable(): LabelSetTable {
   let liveLeaves = 0;
   let deadLeaves = 0;
   let lastId = -1;
+  // Weak: a labels object no batch holds any more drops out with it. A collected set's record is
+  // replaced, so a stale entry is told apart by `sets[record.id] !== record`.
+  const byObject = new WeakMap<object, LabelSet>();
 
   function share(text: string): string {
     const known = strings.get(text);
@@ -93,7 +99,7 @@ export function createLabelSetTable(): LabelSetTable {
       id = ids.allocate();
       const copy: Record<string, string> = {};
       for (const key of keys) copy[share(key)] = share(String(labels[key]));
-      sets[id] = { labels: Object.freeze(copy), size: keys.length, sortKey, refs: 0, leaves: [] };
+      sets[id] = { id, labels: Object.freeze(copy), size: keys.length, sortKey, refs: 0, leaves: [] };
       bySortKey.set(sortKey, id);
     }
     addPath(labels, id);
@@ -139,9 +145,12 @@ export function createLabelSetTable(): LabelSetTable {
 
   return {
     intern(labels) {
+      const known = byObject.get(labels);
+      if (known !== undefined && sets[known.id] === known) return (lastId = known.id);
       // Metrics of one device (usage, limit, available) come in a row with equal labels.
       if (lastId >= 0 && sameAsLast(labels)) return lastId;
       lastId = lookup(labels);
+      if (Object.isFrozen(labels)) byObject.set(labels, sets[lastId]!);
       return lastId;
     },
     retain(id) {

@@ -37,6 +37,26 @@ describe('label set table', () => {
   });
 });
 
+describe('label set table and frozen labels objects', () => {
+  it('finds the set of a frozen object it saw before, and never a freed set through it', () => {
+    const table = createLabelSetTable();
+    const volumes = Array.from({ length: 20 }, (_, i) => Object.freeze({ resource_id: `Volume:v${i}` }));
+    const ids = volumes.map((labels) => table.intern(labels));
+    // Equal pairs in another (unfrozen) object, in another order of calls: the same ids.
+    expect([...volumes].reverse().map((labels) => table.intern({ ...labels }))).toEqual([...ids].reverse());
+    expect(volumes.map((labels) => table.intern(labels))).toEqual(ids);
+
+    // Nothing uses the sets: collected, and their ids go to other pairs.
+    table.collect();
+    const others = Array.from({ length: 20 }, (_, i) => table.intern({ resource_id: `Volume:other${i}` }));
+    for (const id of others) table.retain(id);
+    expect(others.some((id) => ids.includes(id))).toBe(true);
+    // The old frozen objects must resolve to sets with their own pairs again, not to the reused ids' sets.
+    for (const labels of volumes) expect(table.labels(table.intern(labels))).toEqual(labels);
+    others.forEach((id, i) => expect(table.labels(id)).toEqual({ resource_id: `Volume:other${i}` }));
+  });
+});
+
 describe('label set table lookups in a row', () => {
   it('resolves consecutive sets that share keys or values to their own ids', () => {
     const table = createLabelSetTable();
