@@ -59,6 +59,24 @@ describe('key memo', () => {
   });
 });
 
+describe('key memo parts', () => {
+  it('gives the parts of the last key, whether it was reused or built', () => {
+    const memo = createKeyMemo();
+    const first = memo.begin('n1');
+    first.key(podContainerKey, 'ns', 'web', 'a');
+    expect([first.part(0), first.part(1), first.part(2)]).toEqual(['ns', 'web', 'a']);
+    first.key(podContainerKey, 'ns', 'db');
+    expect([first.part(0), first.part(1), first.part(2)]).toEqual(['ns', 'db', '']);
+    first.done();
+    const again = memo.begin('n1');
+    // Built from new strings of equal content (as a new parse gives): reused, parts equal.
+    again.key(podContainerKey, ['n', 's'].join(''), ['w', 'eb'].join(''), 'a');
+    expect([again.part(0), again.part(1), again.part(2)]).toEqual(['ns', 'web', 'a']);
+    again.key(podContainerKey, 'ns', 'cache');
+    expect(again.part(1)).toBe('cache');
+  });
+});
+
 describe('key memo with other values', () => {
   it('reuses a value only when the same builder made it at that position', () => {
     const memo = createKeyMemo();

@@ -52,6 +52,9 @@ const utf8 = new TextDecoder();
 /** Keys of the sets decoded before, given again to the same sets of later scrapes. */
 const knownKeys = createKeyMemo();
 
+/** Builds a string from itself: through the memo, a pod UID seen before comes back as the string already held. */
+const sameText = (text: string): string => text;
+
 /**
  * Decodes one kubelet summary.
  *
@@ -136,10 +139,10 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
     try {
       const container = asEntity(systemContainers[i]);
       const reported = readName(container, 'name', '');
-      const container_name = legacySystemContainerNames.get(reported) ?? reported;
-      const labels = { nodename, hostname, host_id, type: 'sys_container', container_name };
+      const key = keys.key(systemContainerKey, nodeName, legacySystemContainerNames.get(reported) ?? reported);
+      const labels = { nodename, hostname, host_id, type: 'sys_container', container_name: keys.part(1) };
       const startTime = readTime(container, 'startTime', '', context.readTimestamp);
-      metricSets.set(keys.key(systemContainerKey, nodeName, container_name), decodeContainerSet(container, labels, startTime, context));
+      metricSets.set(key, decodeContainerSet(container, labels, startTime, context));
     } catch (problem) {
       drop(() => `node.systemContainers[${i}]`, problem);
     }
@@ -158,7 +161,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
     try {
       const podRef = pod['podRef'];
       if (!isJsonObject(podRef)) throw new FieldProblem('podRef', 'an object', podRef);
-      pod_id = readText(podRef, 'uid', 'podRef');
+      pod_id = keys.key(sameText, readText(podRef, 'uid', 'podRef'));
       pod_name = readName(podRef, 'name', 'podRef');
       namespace_name = readName(podRef, 'namespace', 'podRef');
     } catch (problem) {
@@ -167,9 +170,12 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
       continue;
     }
 
+    const key = keys.key(podKey, namespace_name, pod_name);
+    namespace_name = keys.part(0);
+    pod_name = keys.part(1);
     try {
       const labels = { nodename, hostname, host_id, type: 'pod', pod_id, pod_name, namespace_name };
-      metricSets.set(keys.key(podKey, namespace_name, pod_name), decodePodSet(pod, labels, volumes, context));
+      metricSets.set(key, decodePodSet(pod, labels, volumes, context));
     } catch (problem) {
       drop(() => `pods[${i}]`, problem);
     }
@@ -191,7 +197,7 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
           pod_id,
           pod_name,
           namespace_name,
-          container_name,
+          container_name: keys.part(2),
         };
         metricSets.set(key, decodeContainerSet(container, labels, startTime, context));
       } catch (problem) {

@@ -4,7 +4,10 @@
  * hashed again where it goes into the batch, compared character by character wherever it meets
  * the old one (the rate calculator's look-up in the previous batch, the store's entity table) and
  * copied by the young-generation collector; the same string is found by identity and its hash is
- * cached. A volume gets the label object it had the same way, without a look-up by its name.
+ * cached. A volume gets the label object it had the same way, without a look-up by its name,
+ * and a set's labels get the name strings the memo already holds ({@link KeyCursor.part}): the
+ * batch then keeps no fresh copy of a name from this scrape's parse, so the young-generation
+ * collector has less to copy and promote.
  *
  * A kubelet lists a node's entities in the same order every time, so the previous scrape's
  * values are matched by position, builder and the parts they were built from. A value whose
@@ -24,6 +27,11 @@ export interface KeyCursor {
    * the same parts, else `build(a, b, c)`.
    */
   key<T>(build: KeyBuilder<T>, a: string, b?: string, c?: string): T;
+  /**
+   * Part `index` (0–2) of the last {@link key} call as the memo keeps it: the previous scrape's
+   * equal string when the value was reused, else the one given.
+   */
+  part(index: 0 | 1 | 2): string;
   /** Remembers this scrape's values for the node's next scrape. */
   done(): void;
 }
@@ -52,21 +60,27 @@ export function createKeyMemo(): KeyMemo {
       const builders: KeyBuilder<unknown>[] = [];
       const parts: string[] = [];
       const keys: unknown[] = [];
+      let last = 0;
       return {
         key<T>(build: KeyBuilder<T>, a: string, b = '', c = ''): T {
           const at = keys.length;
-          const key =
+          const reused =
             previous !== undefined &&
             previous.builders[at] === build &&
             previous.parts[3 * at] === a &&
             previous.parts[3 * at + 1] === b &&
-            previous.parts[3 * at + 2] === c
-              ? (previous.keys[at] as T)
-              : build(a, b, c);
+            previous.parts[3 * at + 2] === c;
           builders.push(build);
-          parts.push(a, b, c);
+          // The held strings stay held, so this scrape's equal copies can die young.
+          if (reused) parts.push(previous.parts[3 * at]!, previous.parts[3 * at + 1]!, previous.parts[3 * at + 2]!);
+          else parts.push(a, b, c);
+          const key = reused ? (previous.keys[at] as T) : build(a, b, c);
           keys.push(key);
+          last = 3 * at;
           return key;
+        },
+        part(index) {
+          return parts[last + index]!;
         },
         done() {
           if (byNode.size >= maxNodes && !byNode.has(node)) byNode.clear();
