@@ -18,6 +18,7 @@
  * @module
  */
 import type { MetricType, ValueType } from '../core/types.js';
+import type { SlotArena } from './arena.js';
 
 /** A column's storage; fields are mutated only by the functions of this module. */
 export interface Column {
@@ -44,8 +45,9 @@ export interface Column {
   rowLastSeen: Float64Array;
   freeRows: Int32Array;
   freeCount: number;
-  /** By physical slot id; undefined = no value in that slot. */
+  /** By physical slot id; undefined = no value in that slot. Taken from and given back to `arena`. */
   slots: (Float64Array | undefined)[];
+  readonly arena: SlotArena;
   /** The array of the slot being written, and its physical id. */
   current: Float64Array;
   currentSlot: number;
@@ -68,7 +70,7 @@ function capacityFor(needed: number, minimum: number): number {
 }
 
 /** A column with no rows. */
-export function createColumn(name: string, labeled: boolean, metricType: MetricType, valueType: ValueType): Column {
+export function createColumn(name: string, labeled: boolean, metricType: MetricType, valueType: ValueType, arena: SlotArena): Column {
   return {
     name,
     labeled,
@@ -85,6 +87,7 @@ export function createColumn(name: string, labeled: boolean, metricType: MetricT
     freeRows: new Int32Array(initialRows),
     freeCount: 0,
     slots: [],
+    arena,
     current: empty,
     currentSlot: -1,
   };
@@ -94,7 +97,7 @@ export function createColumn(name: string, labeled: boolean, metricType: MetricT
 export function beginSlot(column: Column, slot: number): void {
   let values = column.slots[slot];
   if (values) values.fill(Number.NaN);
-  else column.slots[slot] = values = new Float64Array(column.capacity).fill(Number.NaN);
+  else column.slots[slot] = values = column.arena.take(column.capacity).fill(Number.NaN);
   column.current = values;
   column.currentSlot = slot;
 }
@@ -132,9 +135,10 @@ function growRows(column: Column): void {
   for (let slot = 0; slot < column.slots.length; slot++) {
     const old = column.slots[slot];
     if (!old) continue;
-    const grown = new Float64Array(capacity).fill(Number.NaN);
+    const grown = column.arena.take(capacity).fill(Number.NaN);
     grown.set(old);
     column.slots[slot] = grown;
+    column.arena.give(old);
   }
   column.capacity = capacity;
   column.current = column.currentSlot >= 0 ? column.slots[column.currentSlot] ?? empty : empty;
@@ -246,10 +250,11 @@ export function compactIfSparse(column: Column, retainedSlots: readonly number[]
   for (const slot of retainedSlots) {
     const old = column.slots[slot];
     if (!old) continue;
-    const values = new Float64Array(capacity).fill(Number.NaN);
+    const values = column.arena.take(capacity).fill(Number.NaN);
     for (let row = 0; row < column.rowHigh; row++) if (newRow[row]! >= 0) values[newRow[row]!] = old[row]!;
     slots[slot] = values;
   }
+  releaseSlots(column);
   Object.assign(column, {
     capacity,
     rowHigh: count,
@@ -265,6 +270,11 @@ export function compactIfSparse(column: Column, retainedSlots: readonly number[]
     currentSlot: -1,
   });
   return true;
+}
+
+/** Gives every slot array of `column` back to its arena: the column is dropped or its arrays replaced. */
+export function releaseSlots(column: Column): void {
+  for (const values of column.slots) if (values) column.arena.give(values);
 }
 
 /** The value of `row` in physical `slot`, NaN when none. */

@@ -10,9 +10,10 @@
  * the id is freed and handed out again lowest-first (so typed arrays indexed by id stay short).
  * A caller caching an id must drop it once `entity(key)` returns undefined.
  *
- * `memoryBytes()` = exact byteLength of every typed array + estimates (memory.ts) for the entity
- * Map and strings, interned label sets, labels of entities absent from the latest batch, and the
- * latest DataBatch itself, which the store keeps alive for `latestBatch()`.
+ * `memoryBytes()` = exact byteLength of every typed array, plus what the slot arena (arena.ts)
+ * keeps for reuse, plus estimates (memory.ts) for the entity Map and strings, interned label sets,
+ * labels of entities absent from the latest batch, and the latest DataBatch itself, which the
+ * store keeps alive for `latestBatch()`.
  *
  * @module
  */
@@ -94,7 +95,7 @@ export function createModelStore(options: ModelStoreOptions = {}): ModelStore {
       let bytes = 256 + state.timeline.times.length * 16;
       for (const column of state.columns.values()) bytes += columnBytes(column) + 32;
       for (const column of state.labeledColumns.values()) bytes += columnBytes(column) + 32;
-      bytes += state.labelSets.memoryBytes();
+      bytes += state.arena.idleBytes() + state.labelSets.memoryBytes();
       const latestMs = state.latest?.timestamp ?? Infinity;
       bytes += state.entities.memoryBytes(latestMs);
       return bytes + state.latestBytes;

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DataBatch } from '../core/types.js';
+import { createSlotArena, type SlotArena } from './arena.js';
 import type { Column } from './column.js';
 import { createEntityTable, type EntityTable } from './entities.js';
 import { createLabelSetTable, type LabelSetTable } from './labelSets.js';
@@ -20,6 +21,8 @@ export interface StoreState {
   readonly columns: Map<string, Column>;
   /** Labeled metrics by name. */
   readonly labeledColumns: Map<string, Column>;
+  /** Where the columns' slot arrays come from (arena.ts). */
+  readonly arena: SlotArena;
   /** The stored batch with the greatest timestamp. */
   latest: DataBatch | undefined;
   /**
@@ -40,6 +43,7 @@ export function createStoreState(retentionMs: number): StoreState {
     labelSets: createLabelSetTable(),
     columns: new Map(),
     labeledColumns: new Map(),
+    arena: createSlotArena(),
     latest: undefined,
     latestBytes: 0,
     version: 0,

@@ -11,7 +11,7 @@ import { eachInSteps, runToEnd, type Steps } from '../core/slices.js';
 import { LabeledValues, MetricValues, type DataBatch, type LabeledMetric, type MetricSet } from '../core/types.js';
 import { labeledColumnCount, labeledColumnName } from '../core/labeledValues.js';
 import { metricColumnCount, metricColumnName } from '../core/metricValues.js';
-import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, type Column } from './column.js';
+import { allocateRow, beginSlot, compactIfSparse, createColumn, freeRowsBefore, labeledRowOf, releaseSlots, type Column } from './column.js';
 import { StoreError, describeReceived } from './errors.js';
 import type { StoreState } from './state.js';
 import { metricTypesOf } from '../core/metrics.js';
@@ -71,7 +71,7 @@ function isWritableSet(set: MetricSet, key: string): boolean {
  * set in one batch overwrites the first.
  */
 export function createWriter(state: StoreState): { write(batch: DataBatch): void; writeSteps(batch: DataBatch): Steps<void> } {
-  const { timeline, entities, labelSets, columns, labeledColumns } = state;
+  const { timeline, entities, labelSets, columns, labeledColumns, arena } = state;
   let entity = -1;
   let slot = -1;
   let timestampMs = 0;
@@ -91,7 +91,7 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
 
   function newColumn(map: Map<string, Column>, name: string, labeled: boolean): Column {
     const { metricType, valueType } = metricTypesOf(name);
-    const column = createColumn(name, labeled, metricType, valueType);
+    const column = createColumn(name, labeled, metricType, valueType, arena);
     beginSlot(column, slot);
     map.set(name, column);
     return column;
@@ -172,8 +172,10 @@ export function createWriter(state: StoreState): { write(batch: DataBatch): void
   function* sweep(map: Map<string, Column>, cutoffMs: number, expired: Uint8Array): Steps<void> {
     for (const [name, column] of [...map]) {
       freeRowsBefore(column, cutoffMs, expired, releaseLabelSet);
-      if (column.liveRows === 0) map.delete(name);
-      else compactIfSparse(column, timeline.slots);
+      if (column.liveRows === 0) {
+        map.delete(name);
+        releaseSlots(column);
+      } else compactIfSparse(column, timeline.slots);
       yield;
     }
   }
