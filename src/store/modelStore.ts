@@ -30,14 +30,14 @@ export const defaultRetentionMs = 15 * 60 * 1000;
 
 /** Creates an empty store. Throws `StoreError` `invalid_option` for a retention that is not a positive number. */
 export function createModelStore(options: ModelStoreOptions = {}): ModelStore {
-  const { retentionMs = defaultRetentionMs } = options;
+  const { retentionMs = defaultRetentionMs, arena } = options;
   if (typeof retentionMs !== 'number' || !Number.isFinite(retentionMs) || retentionMs <= 0) {
     throw new StoreError('invalid_option', `retentionMs must be a positive finite number of ms, received ${describeReceived(retentionMs)}`, {
       field: 'retentionMs',
       received: describeReceived(retentionMs),
     });
   }
-  const state = createStoreState(retentionMs);
+  const state = createStoreState(retentionMs, arena);
   const { write, writeSteps } = createWriter(state);
 
   // Caches derived from the latest batch, rebuilt on first use after a write.

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DataBatch } from '../core/types.js';
-import { createSlotArena, type SlotArena } from './arena.js';
+import { createSlotArena, type SlotArena, type SlotArenaOptions } from './arena.js';
 import type { Column } from './column.js';
 import { createEntityTable, type EntityTable } from './entities.js';
 import { createLabelSetTable, type LabelSetTable } from './labelSets.js';
@@ -35,7 +35,7 @@ export interface StoreState {
 }
 
 /** An empty state. */
-export function createStoreState(retentionMs: number): StoreState {
+export function createStoreState(retentionMs: number, arenaOptions?: SlotArenaOptions): StoreState {
   return {
     retentionMs,
     timeline: createTimeline(),
@@ -43,7 +43,7 @@ export function createStoreState(retentionMs: number): StoreState {
     labelSets: createLabelSetTable(),
     columns: new Map(),
     labeledColumns: new Map(),
-    arena: createSlotArena(),
+    arena: createSlotArena(arenaOptions),
     latest: undefined,
     latestBytes: 0,
     version: 0,

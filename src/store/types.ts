@@ -9,6 +9,7 @@
  */
 import type { Steps } from '../core/slices.js';
 import type { DataBatch, MetricType, ValueType } from '../core/types.js';
+import type { SlotArenaOptions } from './arena.js';
 
 /** One stored value of one series. */
 export interface Point {
@@ -148,4 +149,6 @@ export interface ModelStoreOptions {
    * @default 900000 (15 min)
    */
   retentionMs?: number;
+  /** Sizes of the slot arena (`arena.ts`); the defaults suit every cluster size, tests shrink them. */
+  arena?: SlotArenaOptions;
 }
