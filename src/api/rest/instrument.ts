@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { Summary, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { SelfMetrics } from '../../core/selfMetrics.js';
+import { WindowSummary } from '../../core/windowSummary.js';
 
 /** One answered request. */
 export interface RequestRecord {
@@ -24,12 +25,10 @@ export interface RequestMetrics {
   record(request: RequestRecord): void;
 }
 
-const percentiles = [0.5, 0.9, 0.99];
-
-function sizeSummary(registry: Registry, name: string, help: string): Summary<'handler'> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Summary<'handler'>;
-  return new Summary({ name, help, labelNames: ['handler'], percentiles, registers: [registry] });
+function sizeSummary(registry: Registry, name: string, help: string): WindowSummary<'handler'> {
+  const existing: unknown = registry.getSingleMetric(name);
+  if (existing instanceof WindowSummary) return existing as WindowSummary<'handler'>;
+  return new WindowSummary({ name, help, labelNames: ['handler'], registers: [registry] });
 }
 
 /** Creates the recorder over the shared self metrics. */
