@@ -30,10 +30,10 @@ import { createMetricSink } from '../sinks/metric.js';
 import type { ExportListener, Sink } from '../sinks/types.js';
 import { createKubeletClient } from '../sources/kubelet/client.js';
 import { createKubeletSourceManager, type KubeletSourceManager } from '../sources/kubelet/manager.js';
-import type { NodeScrapeStatus, ScrapeOutcome } from '../sources/types.js';
 import { createModelStore } from '../store/modelStore.js';
 import type { ModelStore } from '../store/types.js';
 import type { HeapgraphConfig } from './config.js';
+import { createScrapeReporter } from './scrapeReports.js';
 
 /** A running Heapgraph. */
 export interface Heapgraph {
@@ -83,30 +83,6 @@ function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, fee
   return sinks;
 }
 
-/** Logs a node's scrape outcome when it changes, not every cycle. */
-function createScrapeLogger(logger: Logger): (status: NodeScrapeStatus) => void {
-  const last = new Map<string, ScrapeOutcome>();
-  return (status) => {
-    const previous = last.get(status.nodeName);
-    if (previous === status.outcome) return;
-    last.set(status.nodeName, status.outcome);
-    // A first success is the normal case and is not logged: 5,000 nodes would mean 5,000 lines.
-    if (status.outcome === 'ok') {
-      if (previous !== undefined) logger.info({ node: status.nodeName, url: status.url, was: previous }, 'node scrape recovered');
-    } else logger.warn({ node: status.nodeName, url: status.url, outcome: status.outcome, error: status.error }, 'node scrape failed');
-  };
-}
-
-/** Feeds the scrape metrics from each node's status. */
-function recordScrape(metrics: SelfMetrics, status: NodeScrapeStatus): void {
-  const source = `kubelet_summary:${new URL(status.url).host}`;
-  metrics.nodeScrapes.inc({ outcome: status.outcome });
-  if (status.outcome !== 'ok') metrics.nodeScrapeFailures.inc({ node: status.nodeName, outcome: status.outcome });
-  metrics.scraperDuration.observe({ source }, status.latencyMs);
-  metrics.scraperLastTime.set({ source }, Date.now() / 1000);
-  if (status.outcome === 'ok') metrics.kubeletSummaryRequestDuration.observe({ node: status.nodeName }, status.latencyMs);
-}
-
 function exportRecorder(metrics: SelfMetrics, logger: Logger): ExportListener {
   return (e) => {
     metrics.exports.inc({ exporter: e.sink, outcome: e.outcome });
@@ -139,7 +115,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
   });
   // Heapster's kubelet client reused the API client's CA, client certificate and token.
   const client = createKubeletClient({ https: kube.kubeletHttps, ...kubeletCredentials(kubeConfig, kube.insecure) });
-  const logScrape = createScrapeLogger(logger.child({ stage: 'scrape' }));
+  const scrapeReports = createScrapeReporter(metrics, logger.child({ stage: 'scrape' }));
   const sources = createKubeletSourceManager({
     nodes: () =>
       nodeTargets(informers.listers.listNodes(), { kubeletPort: kube.kubeletPort, hostIdAnnotation: kube.hostIdAnnotation }).targets.map(
@@ -149,11 +125,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
     client,
     deadlineMs: Math.min(20_000, config.resolutionMs),
     perNodeTimeoutMs: Math.min(10_000, config.resolutionMs),
-    onNodeScraped: (status, detail) => {
-      // A report that arrives after a newer cycle already decided the node is counted, not logged.
-      if (!detail.stale) logScrape(status);
-      recordScrape(metrics, status);
-    },
+    onNodeScraped: (status, detail) => scrapeReports.report(status, detail),
   });
   const processors = createProcessors({
     listers: informers.listers,
@@ -182,6 +154,7 @@ export async function runHeapgraph(config: HeapgraphConfig, logger: Logger, opti
     resolutionMs: config.resolutionMs,
     logger: cycleLogger,
     onCycle: (r) => {
+      scrapeReports.keepOnly(r.statuses.map((s) => s.nodeName));
       for (const [processor, ms] of Object.entries(r.processorMs)) metrics.processorDuration.observe({ processor }, ms);
       const failed = r.statuses.filter((s) => s.outcome !== 'ok').length;
       cycleLogger.debug({ window: new Date(r.window.endMs).toISOString(), sets: r.sets, nodes: r.statuses.length, failed, scrapeMs: Math.round(r.scrapeMs), processMs: Math.round(r.processMs) }, 'batch processed');

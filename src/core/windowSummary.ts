@@ -99,6 +99,11 @@ export class WindowSummary<L extends string = string> {
     series.count++;
   }
 
+  /** Forgets the label set: its quantiles, `_sum` and `_count` leave the output. */
+  remove(labels: Partial<Record<L, string | number>>): void {
+    this.series.delete(this.keyOf(labels));
+  }
+
   /** The metric in prom-client's shape: quantiles, `_sum` and `_count` per label set. */
   get(): { name: string; help: string; type: 'summary'; aggregator: 'sum'; values: SummaryValue[] } {
     const now = this.now();
@@ -115,11 +120,15 @@ export class WindowSummary<L extends string = string> {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 
-  private seriesFor(labels: Partial<Record<L, string | number>>): Series {
+  private keyOf(labels: Partial<Record<L, string | number>>): string {
     for (const name of Object.keys(labels)) {
       if (!this.labelNames.includes(name as L)) throw new Error(`${this.name}: unknown label "${name}"`);
     }
-    const key = this.labelNames.map((name) => String(labels[name] ?? '')).join('\u0000');
+    return this.labelNames.map((name) => String(labels[name] ?? '')).join('\u0000');
+  }
+
+  private seriesFor(labels: Partial<Record<L, string | number>>): Series {
+    const key = this.keyOf(labels);
     let series = this.series.get(key);
     if (!series) {
       const own: Record<string, string> = {};
