@@ -35,6 +35,18 @@ describe('key memo', () => {
     expect(calls()).toBe(3);
   });
 
+  it('forgets the nodes keepOnly does not name', () => {
+    const memo = createKeyMemo();
+    const { build, calls } = countingBuilder();
+    const sets: Array<[string, string, string]> = [['ns', 'web', 'a']];
+    scrape(memo, 'n1', build, sets);
+    scrape(memo, 'n2', build, sets);
+    memo.keepOnly(new Set(['n2']));
+    scrape(memo, 'n1', build, sets);
+    scrape(memo, 'n2', build, sets);
+    expect(calls()).toBe(3);
+  });
+
   it('builds the key of a set whose position or parts changed, and of every set of another node', () => {
     const memo = createKeyMemo();
     const { build, calls } = countingBuilder();

@@ -78,6 +78,36 @@ describe('kubelet source manager: memory across cycles', () => {
     ]);
   });
 
+  it('gives the decoder a memo of set keys that forgets nodes that disappeared', async () => {
+    let listed = ['a', 'b'];
+    const built: string[] = [];
+    const build = (node: string) => {
+      built.push(node);
+      return `key-of-${node}`;
+    };
+    const memoDecoder: NodeDecoder = (_body, node, { keys }) => {
+      const cursor = keys.begin(node.nodeName);
+      const key = cursor.key(build, node.nodeName);
+      cursor.done();
+      return { metricSets: new Map([[key, createMetricSet({})]]), droppedEntities: 0 };
+    };
+    const a = await kubelet((_req, res) => res.end('a'));
+    const b = await kubelet((_req, res) => res.end('b'));
+    const ports = new Map([['a', a.port], ['b', b.port]]);
+    const scraper = createKubeletSourceManager(options(() => listed.map((name) => loopbackTarget(name, ports.get(name)!)), { decode: memoDecoder }));
+
+    await scraper.scrape(WINDOW);
+    await scraper.scrape(WINDOW);
+    expect(built.sort()).toEqual(['a', 'b']);
+    listed = ['a'];
+    await scraper.scrape(WINDOW);
+    listed = ['a', 'b'];
+    const { batch } = await scraper.scrape(WINDOW);
+    expect([...batch.metricSets.keys()].sort()).toEqual(['key-of-a', 'key-of-b']);
+    // a was remembered throughout; b, gone for a cycle, had its key built again.
+    expect(built.sort()).toEqual(['a', 'b', 'b']);
+  });
+
   it('has no statuses before the first cycle and hands out copies', async () => {
     const node = await kubelet((_req, res) => res.end('x'));
     const scraper = createKubeletSourceManager(options(() => [loopbackTarget('n1', node.port)]));

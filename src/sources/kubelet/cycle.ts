@@ -10,6 +10,7 @@ import { SourceError } from '../errors.js';
 import type { NodeInfo, NodeScrapeStatus, ScrapeOutcome } from '../types.js';
 import type { KubeletClient } from './client.js';
 import type { NodeDecoder } from './endpoints.js';
+import type { KeyMemo } from '../summary/keyMemo.js';
 import { planStarts } from './schedule.js';
 import { createSliceGate } from '../../core/slices.js';
 
@@ -40,6 +41,8 @@ export interface CycleSettings {
   client: KubeletClient;
   path: string;
   decode: NodeDecoder;
+  /** Set keys of each node's previous scrape, for the decoder. */
+  keys: KeyMemo;
   concurrency: number;
   perNodeTimeoutMs: number;
   deadlineMs: number;
@@ -64,7 +67,7 @@ interface Running {
 
 /** Runs one cycle over `targets` (unique node names). Never rejects. */
 export function runCycle(targets: readonly ScrapeTarget[], settings: CycleSettings): Promise<CycleOutcome> {
-  const { client, path, decode, concurrency, perNodeTimeoutMs, deadlineMs, random, clock, timers } = settings;
+  const { client, path, decode, keys, concurrency, perNodeTimeoutMs, deadlineMs, random, clock, timers } = settings;
   const cycleStartMs = clock();
   const plan = planStarts(targets, random);
   const metricSets = new Map<string, MetricSet>();
@@ -115,7 +118,7 @@ export function runCycle(targets: readonly ScrapeTarget[], settings: CycleSettin
       // Responses arriving together would otherwise be decoded back to back in one poll phase.
       await gate.run(() => {
         if (finished) return;
-        const decoded = decode(body, target.node, { nowMs: clock() });
+        const decoded = decode(body, target.node, { nowMs: clock(), keys });
         // Later nodes overwrite earlier keys, as Heapster's merge does.
         for (const [key, set] of decoded.metricSets) metricSets.set(key, set);
         const { droppedEntities } = decoded;

@@ -9,6 +9,7 @@ import type { NodeScrapeStatus, ScrapeResult, SourceManager } from '../types.js'
 import type { KubeletClient } from './client.js';
 import { type CycleTimers, type NodeScrapeDetail, type ScrapeTarget, runCycle } from './cycle.js';
 import { type KubeletEndpoint, type NodeDecoder, kubeletEndpoints } from './endpoints.js';
+import { createKeyMemo } from '../summary/keyMemo.js';
 
 export type { CycleTimers, NodeScrapeDetail, ScrapeTarget } from './cycle.js';
 export type { KubeletEndpoint, NodeDecoder } from './endpoints.js';
@@ -118,6 +119,8 @@ export function createKubeletSourceManager(options: KubeletSourceManagerOptions)
   requirePositiveInteger('perNodeTimeoutMs', perNodeTimeoutMs);
   requirePositiveInteger('deadlineMs', deadlineMs);
 
+  /** Set keys of each node's previous scrape; forgotten with the node. */
+  const keys = createKeyMemo();
   /** End of the last successful scrape per node, ms. */
   const lastSuccessMs = new Map<string, number>();
   let lastStatuses: NodeScrapeStatus[] = [];
@@ -140,6 +143,7 @@ export function createKubeletSourceManager(options: KubeletSourceManagerOptions)
       client,
       path: kubeletEndpoints[endpoint].path,
       decode,
+      keys,
       concurrency,
       perNodeTimeoutMs,
       deadlineMs,
@@ -166,6 +170,7 @@ export function createKubeletSourceManager(options: KubeletSourceManagerOptions)
       const present = new Set(targets.map((target) => target.node.nodeName));
       for (const nodeName of lastSuccessMs.keys()) if (!present.has(nodeName)) lastSuccessMs.delete(nodeName);
       for (const nodeName of reportedBy.keys()) if (!present.has(nodeName)) reportedBy.delete(nodeName);
+      keys.keepOnly(present);
     }
     return { batch: { timestamp: window.endMs, metricSets: outcome.metricSets }, statuses: statuses.map(copy) };
   }

@@ -24,7 +24,7 @@ import {
   summaryLimits,
   type JsonObject,
 } from './schema.js';
-import { createKeyMemo } from './keyMemo.js';
+import { createKeyMemo, type KeyMemo } from './keyMemo.js';
 import { createTimestampReader } from './timestamp.js';
 
 /** Options of {@link decodeSummary}. */
@@ -36,6 +36,11 @@ export interface DecodeSummaryOptions {
    * and the reason, for logs. Optional.
    */
   onDroppedEntity?: (path: string, reason: string) => void;
+  /**
+   * Keys of the previous scrape of each node, reused for the same sets. @default one memo shared
+   * by every caller that passes none (its owner cannot forget nodes that left)
+   */
+  keys?: KeyMemo;
 }
 
 /**
@@ -94,7 +99,7 @@ function parseBody(body: string | Uint8Array, nodeName: string): unknown {
 }
 
 function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummaryOptions): DecodedNode {
-  const { nowMs, onDroppedEntity } = options;
+  const { nowMs, onDroppedEntity, keys: memo = knownKeys } = options;
   const reportedAs = info.nodeName;
   if (!isJsonObject(document)) {
     throw malformed('document', `expected an object, received ${describeReceived(document)}`, reportedAs);
@@ -124,8 +129,9 @@ function decodeDocument(document: unknown, info: NodeInfo, options: DecodeSummar
     onDroppedEntity?.(path(), problem.message);
   };
   const { nodeName: nodename, hostname, hostId: host_id } = info;
-  // Keyed by the summary's node name, from which the node's own keys are built.
-  const keys = knownKeys.begin(nodeName);
+  // Keyed by the node scraped, which its owner forgets when the node leaves; a key is reused only
+  // when built from the same parts, so it is right whatever name the summary reports.
+  const keys = memo.begin(info.nodeName);
   const context: EntityContext = { nowMs, readTimestamp: createTimestampReader(), remembered: keys };
 
   try {

@@ -40,6 +40,8 @@ export interface KeyCursor {
 export interface KeyMemo {
   /** Starts one scrape of `node`. */
   begin(node: string): KeyCursor;
+  /** Forgets every node not in `nodes` (they left the cluster), and what was held for them. */
+  keepOnly(nodes: ReadonlySet<string>): void;
 }
 
 interface Remembered {
@@ -48,7 +50,7 @@ interface Remembered {
   keys: unknown[];
 }
 
-/** Nodes remembered at most; past it the memo starts afresh (a churn of node names, not a cluster). */
+/** Nodes remembered at most, for a memo nobody calls `keepOnly` on; past it the memo starts afresh. */
 const maxNodes = 50_000;
 
 /** Creates an empty memo. */
@@ -87,6 +89,9 @@ export function createKeyMemo(): KeyMemo {
           byNode.set(node, { builders, parts, keys });
         },
       };
+    },
+    keepOnly(nodes) {
+      for (const node of byNode.keys()) if (!nodes.has(node)) byNode.delete(node);
     },
   };
 }
