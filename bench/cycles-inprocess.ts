@@ -16,6 +16,8 @@
  * the informers' start and the window filling (`npx tsx bench/profileSummary.ts <file>`). With
  * `ALLOC_PROFILE=1` it samples allocations instead (every 64 KiB, objects the collector freed
  * included) into `bench/results/inprocess-<nodes>.heapprofile`: where the garbage comes from.
+ * With `--expose-gc` and `GC_EVERY=N`, every Nth cycle is followed by a forced full collection
+ * and the heap then in use is printed: whether anything grows over a long run.
  *
  * A short retention (e.g. `4m`) fills the window after that many cycles, so the steady state
  * (the store reusing its slot arrays) is reached in a short run.
@@ -100,6 +102,13 @@ for (let cycle = 0; cycle < cycles; cycle++) {
       `GC pauses ${Math.round(gcMs)} ms, loop max ${Math.round(loop.max / 1e6)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );
   startMs += minuteMs;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const gcEvery = Number(process.env['GC_EVERY'] ?? 0);
+  if (gc && gcEvery > 0 && (cycle + 1) % gcEvery === 0) {
+    gc();
+    const after = process.memoryUsage();
+    console.log(`after cycle ${cycle}, forced GC: heap used ${mib(after.heapUsed)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, RSS ${mib(after.rss)} MiB`);
+  }
 }
 if (cycles > profileFrom) {
   const { profile } = allocations ? await inspector.post('HeapProfiler.stopSampling') : await inspector.post('Profiler.stop');
