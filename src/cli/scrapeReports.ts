@@ -53,11 +53,13 @@ export function createScrapeReporter(metrics: SelfMetrics, logger: Logger): Scra
     if (status.outcome === 'ok') metrics.kubeletSummaryRequestDuration.observe({ node: status.nodeName }, status.latencyMs);
   };
 
+  const removeSource = (source: string): void => {
+    metrics.scraperDuration.remove({ source });
+    metrics.scraperLastTime.remove({ source });
+  };
+
   const forget = (nodeName: string, series: NodeSeries, sourcesInUse: ReadonlySet<string>): void => {
-    if (!sourcesInUse.has(series.source)) {
-      metrics.scraperDuration.remove({ source: series.source });
-      metrics.scraperLastTime.remove({ source: series.source });
-    }
+    if (!sourcesInUse.has(series.source)) removeSource(series.source);
     metrics.kubeletSummaryRequestDuration.remove({ node: nodeName });
     for (const outcome of series.failures) metrics.nodeScrapeFailures.remove({ node: nodeName, outcome });
     nodes.delete(nodeName);
@@ -74,10 +76,7 @@ export function createScrapeReporter(metrics: SelfMetrics, logger: Logger): Scra
         // The node's address changed: its old source's label sets go unless another node has it.
         const old = series.source;
         series.source = source;
-        if (![...nodes.values()].some((other) => other.source === old)) {
-          metrics.scraperDuration.remove({ source: old });
-          metrics.scraperLastTime.remove({ source: old });
-        }
+        if (![...nodes.values()].some((other) => other.source === old)) removeSource(old);
       }
       // A report that arrives after a newer cycle already decided the node is counted, not logged.
       if (!detail.stale) logChange(status, series);
