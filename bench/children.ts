@@ -31,6 +31,17 @@ export function forkTs(modulePath: string, args: readonly string[], options: { e
   return track(fork(fileURLToPath(new URL(modulePath, new URL('..', import.meta.url))), [...args], forkOptions));
 }
 
+/** Forks a JavaScript module of this repository (no tsx), with an IPC channel. */
+export function forkJs(modulePath: string, args: readonly string[], options: { execArgv?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  const forkOptions: ForkOptions = {
+    cwd: repoRoot,
+    execArgv: [...(options.execArgv ?? [])],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, ...options.env },
+  };
+  return track(fork(fileURLToPath(new URL(modulePath, new URL('..', import.meta.url))), [...args], forkOptions));
+}
+
 /** Spawns a program (no IPC). */
 export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
   return track(spawn(command, [...args], { cwd: repoRoot, ...options }));

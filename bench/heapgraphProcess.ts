@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { captureOutput, forkTs, stopChild } from './children.js';
+import { captureOutput, forkJs, stopChild } from './children.js';
+import { compiledModule } from './compiled.js';
 import { createRpcClient, type RpcClient } from './rpc.js';
 import type { ServerOptions } from './server/main.js';
 
@@ -32,7 +33,7 @@ export const shippedV8Flags: readonly string[] = ['--max-semi-space-size=64'];
 
 /** Starts Heapgraph against `sourceUri`; resolves once its APIs listen and its caches synced. */
 export async function startHeapgraph(sourceUri: string, options: ServerOptions, logPath?: string, execArgv: readonly string[] = []): Promise<HeapgraphProcess> {
-  const child = forkTs('bench/server/main.ts', [sourceUri, JSON.stringify(options)], { execArgv: ['--expose-gc', ...shippedV8Flags, ...execArgv] });
+  const child = forkJs(compiledModule('bench/server/main.ts'), [sourceUri, JSON.stringify(options)], { execArgv: ['--expose-gc', ...shippedV8Flags, ...execArgv] });
   const output = captureOutput(child, 50, logPath);
   const rpc = createRpcClient(child, 'heapgraph');
   try {

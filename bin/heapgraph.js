@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx (a runtime dependency): there is no build step.
-import { register } from 'tsx/esm/api';
+// Runs Heapgraph compiled by `npm run build` (tsc → dist/): no TypeScript at run time.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('heapgraph: dist/ is missing; run `npm run build` first (npm start does)\n');
+  process.exit(1);
+}
+await import(main.href);

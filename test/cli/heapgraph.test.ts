@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +53,20 @@ describe('the heapgraph command', () => {
     expect(stderr).toContain('--heapster_port: not a port number: "99999"');
   });
 
+  it('says to build first when dist/ is missing, and exits 1', async () => {
+    // The command as installed, in a directory without a build next to it.
+    const elsewhere = mkdtempSync(resolve(tmpdir(), 'heapgraph-bin-'));
+    mkdirSync(resolve(elsewhere, 'bin'));
+    copyFileSync(resolve(root, 'bin/heapgraph.js'), resolve(elsewhere, 'bin/heapgraph.js'));
+    try {
+      const { code, stderr } = await run([], resolve(elsewhere, 'bin/heapgraph.js'));
+      expect(code).toBe(1);
+      expect(stderr).toContain('dist/ is missing; run `npm run build` first');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('rejects an unknown flag with exit code 2', async () => {
     const { code, stderr } = await run(['--no-such-flag']);
     expect(code).toBe(2);
@@ -77,9 +93,9 @@ describe('the heapgraph command', () => {
   });
 });
 
-function run(argv: string[]): Promise<{ code: number | null; stderr: string }> {
+function run(argv: string[], command = resolve(root, 'bin/heapgraph.js')): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [resolve(root, 'bin/heapgraph.js'), ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [command, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.once('exit', (code) => resolvePromise({ code, stderr }));

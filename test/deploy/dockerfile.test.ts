@@ -1,9 +1,10 @@
 /**
  * The Dockerfile, read as Docker reads it (instructions, line continuations, JSON exec form),
- * checked against the repository: the base image matches `engines`, only production
- * dependencies are installed and they cover every runtime import, every file read at run time
- * is copied and not excluded by .dockerignore, and user, port and entrypoint agree with the
- * Deployment and package.json. (No image is built here: that needs a Docker daemon.)
+ * checked against the repository: the base images match `engines`, a build stage compiles the
+ * sources with `npm run build` and the image runs that output with production dependencies
+ * only, which cover every runtime import; every file read at run time is in the image and
+ * nothing the build context needs is excluded by .dockerignore; user, port and entrypoint agree
+ * with the Deployment and package.json. (No image is built here: that needs a Docker daemon.)
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -38,6 +39,13 @@ function instructions(text: string): Instruction[] {
 }
 
 const dockerfile = instructions(readFileSync(resolve(root, 'Dockerfile'), 'utf8'));
+/** The instructions of each stage, each beginning with its FROM. */
+const stages = dockerfile.reduce<Instruction[][]>((all, instruction) => {
+  if (instruction.keyword === 'FROM') all.push([]);
+  all.at(-1)?.push(instruction);
+  return all;
+}, []);
+const [buildStage = [], image = []] = stages;
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
   engines: { node: string };
   bin: Record<string, string>;
@@ -48,15 +56,18 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 const deployment = manifestOf<k8s.V1Deployment>(readManifests(), 'Deployment');
 const container = deployment.spec!.template.spec!.containers[0]!;
 
-function only(keyword: string): Instruction {
-  const found = dockerfile.filter((i) => i.keyword === keyword);
+function only(keyword: string, stage = image): Instruction {
+  const found = stage.filter((i) => i.keyword === keyword);
   if (found.length !== 1) throw new Error(`expected one ${keyword}, found ${found.length}`);
   return found[0]!;
 }
 
-/** Sources of every COPY (the last argument is the destination). */
-function copiedPaths(): string[] {
-  return dockerfile.filter((i) => i.keyword === 'COPY').flatMap((i) => i.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1)).map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''));
+/** Sources of every COPY from the build context (the last argument is the destination). */
+function copiedPaths(stage = dockerfile): string[] {
+  return stage
+    .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from='))
+    .flatMap((i) => i.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1))
+    .map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''));
 }
 
 function filesUnder(dir: string): string[] {
@@ -66,25 +77,43 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** Whether `path` (relative to the root) is inside something a COPY brings into the image. */
-function isCopied(path: string): boolean {
-  return copiedPaths().some((copied) => path === copied || path.startsWith(`${copied}/`));
+/** Whether `path` (relative to the root) is inside something a COPY brings into `stage` from the context. */
+function isCopied(path: string, stage = image): boolean {
+  return copiedPaths(stage).some((copied) => path === copied || path.startsWith(`${copied}/`));
 }
 
 describe('the Dockerfile', () => {
-  it('starts from the Debian slim image of the Node major version package.json requires', () => {
+  it('builds and runs on the Debian slim image of the Node major version package.json requires', () => {
     const major = /^>=\s*(\d+)/.exec(pkg.engines.node)?.[1];
-    expect(only('FROM').args).toBe(`node:${major}-bookworm-slim`);
+    expect(stages).toHaveLength(2);
+    expect(only('FROM', buildStage).args).toBe(`node:${major}-bookworm-slim AS build`);
+    expect(only('FROM', image).args).toBe(`node:${major}-bookworm-slim`);
   });
 
-  it('installs production dependencies only, from the lockfile, and copies the lockfile first', () => {
-    const run = dockerfile.filter((i) => i.keyword === 'RUN').map((i) => i.args);
-    expect(run.some((r) => /\bnpm ci\b.*--omit=dev/.test(r))).toBe(true);
-    expect(run.some((r) => /\bnpm (install|i)\b/.test(r))).toBe(false);
-    const firstCopy = dockerfile.findIndex((i) => i.keyword === 'COPY');
-    const install = dockerfile.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
-    expect(dockerfile[firstCopy]!.args.split(/\s+/).slice(0, -1).sort()).toEqual(['package-lock.json', 'package.json']);
-    expect(firstCopy).toBeLessThan(install);
+  it('installs from the lockfile, copied first, in both stages, and production dependencies only in the image', () => {
+    for (const stage of stages) {
+      const run = stage.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+      expect(run.some((r) => /\bnpm (install|i)\b/.test(r))).toBe(false);
+      const firstCopy = stage.findIndex((i) => i.keyword === 'COPY');
+      const install = stage.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+      expect(stage[firstCopy]!.args.split(/\s+/).slice(0, -1).sort()).toEqual(['package-lock.json', 'package.json']);
+      expect(firstCopy).toBeLessThan(install);
+    }
+    expect(image.some((i) => i.keyword === 'RUN' && /\bnpm ci\b.*--omit=dev/.test(i.args))).toBe(true);
+  });
+
+  it('compiles the sources in the build stage with `npm run build` into the dist/ the entry point runs', () => {
+    expect(isCopied('src/cli/main.ts', buildStage)).toBe(true);
+    expect(isCopied('tsconfig.json', buildStage) && isCopied('tsconfig.build.json', buildStage)).toBe(true);
+    expect(buildStage.some((i) => i.keyword === 'RUN' && /^npm run build$/.test(i.args))).toBe(true);
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+    const build = JSON.parse(readFileSync(resolve(root, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
+    expect(image.some((i) => i.keyword === 'COPY' && /^--from=build \/app\/dist \.\/dist\/?$/.test(i.args))).toBe(true);
+    expect(readFileSync(resolve(root, 'bin/heapgraph.js'), 'utf8')).toContain("new URL('../dist/cli/main.js', import.meta.url)");
+    // Nothing TypeScript is needed to run it.
+    expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
+    expect(Object.keys(pkg.dependencies)).not.toContain('typescript');
   });
 
   it('has every package the sources import at run time among the production dependencies', () => {
@@ -104,10 +133,9 @@ describe('the Dockerfile', () => {
     for (const name of runtimeImports) expect(Object.keys(pkg.dependencies), `${name} is imported by src/ or bin/`).toContain(name);
   });
 
-  it('copies the entry point, the sources and every file they read through import.meta.url', () => {
+  it('copies the entry point and every file the code reads through import.meta.url into the image', () => {
     expect(isCopied('bin/heapgraph.js')).toBe(true);
-    expect(isCopied('src/cli/main.ts')).toBe(true);
-    expect(isCopied('tsconfig.json')).toBe(true);
+    // dist/ mirrors src/ (rootDir src), so a path relative to a source file is the same relative to its output.
     const read = new Set<string>();
     for (const file of filesUnder(resolve(root, 'src')).filter((f) => f.endsWith('.ts'))) {
       for (const match of readFileSync(file, 'utf8').matchAll(/new URL\(\s*'([^']+)'\s*,\s*import\.meta\.url\s*\)/g)) {
@@ -132,6 +160,7 @@ describe('the Dockerfile', () => {
       return l.slice(1).replace(/\/$/, '');
     });
     expect(included.sort()).toEqual([...new Set(copiedPaths())].sort());
+    expect(included).not.toContain('dist');
   });
 
   it('runs as the numeric non-root user the Deployment names, exposes its API port and starts bin/heapgraph.js', () => {
@@ -146,7 +175,7 @@ describe('the Dockerfile', () => {
   });
 
   it('runs Node with the young-generation size the Deployment, `npm start` and the benchmark use', () => {
-    const env = dockerfile.filter((i) => i.keyword === 'ENV').map((i) => i.args);
+    const env = image.filter((i) => i.keyword === 'ENV').map((i) => i.args);
     const imageOptions = env.find((e) => e.startsWith('NODE_OPTIONS='))?.slice('NODE_OPTIONS='.length).split(/\s+/) ?? [];
     const deploymentOptions = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value?.split(/\s+/) ?? [];
     expect(shippedV8Flags.length).toBeGreaterThan(0);
@@ -157,9 +186,4 @@ describe('the Dockerfile', () => {
     }
   });
 
-  it('needs nothing written at run time, so a read-only root filesystem works', () => {
-    const env = dockerfile.filter((i) => i.keyword === 'ENV').map((i) => i.args);
-    // tsx otherwise creates its cache under the temp dir at start and fails when it cannot.
-    expect(env).toContain('TSX_DISABLE_CACHE=1');
-  });
 });
