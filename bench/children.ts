@@ -22,13 +22,7 @@ function track(child: ChildProcess): ChildProcess {
 
 /** Forks a TypeScript module of this repository under tsx, with an IPC channel. */
 export function forkTs(modulePath: string, args: readonly string[], options: { execArgv?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  const forkOptions: ForkOptions = {
-    cwd: repoRoot,
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, ...options.env },
-  };
-  return track(fork(fileURLToPath(new URL(modulePath, new URL('..', import.meta.url))), [...args], forkOptions));
+  return forkJs(modulePath, args, { ...options, execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])] });
 }
 
 /** Forks a JavaScript module of this repository (no tsx), with an IPC channel. */
