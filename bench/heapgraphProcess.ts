@@ -31,9 +31,12 @@ export interface HeapgraphProcess {
  */
 export const shippedV8Flags: readonly string[] = ['--max-semi-space-size=64'];
 
-/** Starts Heapgraph against `sourceUri`; resolves once its APIs listen and its caches synced. */
-export async function startHeapgraph(sourceUri: string, options: ServerOptions, logPath?: string, execArgv: readonly string[] = []): Promise<HeapgraphProcess> {
-  const child = forkJs(compiledModule('bench/server/main.ts'), [sourceUri, JSON.stringify(options)], { execArgv: ['--expose-gc', ...shippedV8Flags, ...execArgv] });
+/**
+ * Starts Heapgraph against `sourceUri` with `nodeFlags` (default: the shipped ones); resolves
+ * once its APIs listen and its caches synced.
+ */
+export async function startHeapgraph(sourceUri: string, options: ServerOptions, logPath?: string, nodeFlags: readonly string[] = shippedV8Flags): Promise<HeapgraphProcess> {
+  const child = forkJs(compiledModule('bench/server/main.ts'), [sourceUri, JSON.stringify(options)], { execArgv: ['--expose-gc', ...nodeFlags] });
   const output = captureOutput(child, 50, logPath);
   const rpc = createRpcClient(child, 'heapgraph');
   try {

@@ -4,6 +4,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { shippedV8Flags } from './heapgraphProcess.js';
 
 /** Every knob of a run, in units. */
 export interface BenchOptions {
@@ -40,6 +41,11 @@ export interface BenchOptions {
   heapProfile: boolean;
   /** Render this saved results file instead of measuring. */
   fromJson: string;
+  /**
+   * Node/V8 flags of the Heapgraph process; the shipped ones (`shippedV8Flags`) unless
+   * `--node-flags` names others, e.g. a configuration operations.md gives for some cluster size.
+   */
+  nodeFlags: readonly string[];
 }
 
 /** Usage text. */
@@ -55,7 +61,9 @@ export const benchUsage = `usage: npm run bench -- [--full] [options]
   --report=PATH            markdown report (default docs/benchmarks.md; "" = none)
   --json=PATH              raw results (default bench/results/latest.json)
   --heap-profile           sample allocations from start-up; report live memory by allocation site
-  --from-json=PATH         re-render the report from a saved results file, measuring nothing`;
+  --from-json=PATH         re-render the report from a saved results file, measuring nothing
+  --node-flags="F ..."     Node flags of the Heapgraph process instead of the shipped ones
+                           (${shippedV8Flags.join(' ')}); "" = Node's defaults`;
 
 function list(text: string | undefined, fallback: number[]): number[] {
   if (text === undefined) return fallback;
@@ -69,6 +77,13 @@ function integer(name: string, text: string | undefined, fallback: number, min =
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < min) throw new Error(`--${name} must be an integer of at least ${min}, received "${text}"`);
   return value;
+}
+
+function nodeFlags(text: string): string[] {
+  const flags = text.split(/\s+/).filter((flag) => flag !== '');
+  const bad = flags.find((flag) => !/^--[a-z0-9][a-z0-9_-]*(=\S+)?$/i.test(flag));
+  if (bad !== undefined) throw new Error(`--node-flags: expected flags like --max-semi-space-size=16, received "${bad}"`);
+  return flags;
 }
 
 /** Parses the command line; throws an Error naming the flag on bad input. */
@@ -89,6 +104,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       json: { type: 'string' },
       'heap-profile': { type: 'boolean' },
       'from-json': { type: 'string' },
+      'node-flags': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -126,5 +142,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     profileDir: 'bench/results',
     heapProfile: values['heap-profile'] ?? false,
     fromJson: values['from-json'] ?? '',
+    nodeFlags: values['node-flags'] === undefined ? shippedV8Flags : nodeFlags(values['node-flags']),
   };
 }

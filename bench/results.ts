@@ -142,6 +142,8 @@ export interface SizeResult {
 /** A whole benchmark run. */
 export interface BenchResults {
   command: string;
+  /** Node flags of the Heapgraph process (absent in results saved before they were recorded). */
+  nodeFlags?: string[];
   mode: 'quick' | 'full' | 'custom';
   startedAt: string;
   durationS: number;

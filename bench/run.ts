@@ -43,6 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const failures: string[] = [];
   const results = (): BenchResults => ({
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
+    nodeFlags: [...options.nodeFlags],
     mode: options.mode,
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,

@@ -56,7 +56,7 @@ export async function runSize(nodes: number, options: BenchOptions): Promise<Siz
     log(`${nodes} nodes × ${podsPerNode} pods: starting the simulator`);
     sim = await startSim({ nodes, podsPerNode, logPath: join(options.profileDir, 'logs', `sim-${nodes}.log`) });
     log(`simulator ready in ${sim.readyMs} ms; starting Heapgraph`);
-    hg = await startHeapgraph(sim.sourceUri, { maxConnections: Math.max(...options.p5Subscribers, 0) + 1_000, heapSampling: options.heapProfile }, join(options.profileDir, 'logs', `heapgraph-${nodes}.log`));
+    hg = await startHeapgraph(sim.sourceUri, { maxConnections: Math.max(...options.p5Subscribers, 0) + 1_000, heapSampling: options.heapProfile }, join(options.profileDir, 'logs', `heapgraph-${nodes}.log`), options.nodeFlags);
     const info = await hg.rpc.call<{ startupMs: number; memory: NodeJS.MemoryUsage }>('info');
     log(`Heapgraph up in ${info.startupMs.toFixed(0)} ms; filling the window with ${options.fillCycles} cycles`);
 
