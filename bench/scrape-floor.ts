@@ -5,7 +5,7 @@
  * whole summary decode into metric sets kept until the round ends, as a batch keeps them
  * (`decode`). Per round: CPU of this process, wall time, and the collections V8 ran
  * (scavenges, mark-compacts; `PerformanceObserver` 'gc' entries); then medians per mode of the
- * rounds after the first three (connections opened, code warmed). Not a test and not part of
+ * rounds after each mode's first (connections opened, code warmed). Not a test and not part of
  * `npm run bench`; figures are printed, never asserted.
  *
  * Run: `node --max-semi-space-size=64 --import tsx bench/scrape-floor.ts [nodes=5000] [rounds=12] [modes=fetch,parse,decode]`
