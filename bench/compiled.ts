@@ -1,12 +1,11 @@
 /**
  * The Heapgraph process of the benchmark runs compiled JavaScript, as `npm start` and the image
  * do, not the sources under tsx: tsx's loader (a second V8 isolate in Node 20) and caches add
- * ~60–100 MiB of RSS that a deployment does not have (docs/benchmarks.md, the change to
- * compiled JavaScript). `tsc -p
- * tsconfig.bench.json` compiles `bench/server/` and the sources it imports into `.bench-build/`
- * (the repository's layout, one level down), once per orchestrator run; the files the code reads
- * beside itself through `import.meta.url` (`schema.graphql`, `package.json`) are copied to the
- * same place relative to it.
+ * ~60–100 MiB of RSS that a deployment does not have (docs/benchmarks.md, the change to compiled
+ * JavaScript). `tsc -p tsconfig.bench.json` compiles `bench/server/` and the sources it imports
+ * into `.bench-build/` (the repository's layout, one level down), once per orchestrator run; the
+ * files the code reads beside itself through `import.meta.url` (`schema.graphql`,
+ * `package.json`) are copied to the same place relative to it.
  *
  * @module
  */
