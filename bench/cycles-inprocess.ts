@@ -5,7 +5,7 @@
  * side (run each from its own git worktree, one after the other). Timings are printed, never
  * asserted.
  *
- * Run: `node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m] [profileFrom]`
+ * Run: `[SIM_NICE=N] [GAPS=ms] node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m] [profileFrom]`
  *
  * Heapgraph flags beyond the source's go in `BENCH_FLAGS` (space-separated), e.g.
  * `BENCH_FLAGS=--disable_metric_sink`. "loop max" is the main thread's longest event-loop delay
@@ -22,16 +22,25 @@
  * A short retention (e.g. `4m`) fills the window after that many cycles, so the steady state
  * (the store reusing its slot arrays) is reached in a short run.
  *
+ * `SIM_NICE=N` runs the simulator at niceness N, so Heapgraph has the cores whenever it can run
+ * (as where the kubelets are other machines). `GAPS=ms` lists, after each cycle, every stretch
+ * longer than that in which a 2 ms timer could not run (what an API request would have waited),
+ * with the cycle's phase and the collections V8 reported inside it (S scavenge, M mark-compact,
+ * I incremental marking step, with their ms); a gap with no collection listed was the main
+ * thread's own work, or a collector step V8 does not report, which a profile of the same
+ * cycles (`profileFrom`) tells apart.
+ *
  * @module
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { toConfig } from '../src/cli/config.js';
 import { parseFlags } from '../src/cli/flags.js';
 import { runHeapgraph } from '../src/cli/heapgraph.js';
 import { silentLogger } from '../src/core/log.js';
+import { reniceProcess } from './sim.js';
 
 const nodes = Number(process.argv[2] ?? 1000);
 const cycles = Number(process.argv[3] ?? 8);
@@ -41,14 +50,46 @@ const minuteMs = 60_000;
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 let gcMs = 0;
+const collections: Array<{ start: number; duration: number; kind: number }> = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcMs += entry.duration;
+  for (const entry of list.getEntries()) {
+    gcMs += entry.duration;
+    collections.push({ start: entry.startTime, duration: entry.duration, kind: (entry.detail as { kind?: number } | undefined)?.kind ?? 0 });
+  }
 }).observe({ entryTypes: ['gc'] });
+
+const gapMs = Number(process.env['GAPS'] ?? 0);
+const gaps: Array<{ start: number; duration: number }> = [];
+if (gapMs > 0) {
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > gapMs) gaps.push({ start: last, duration: now - last });
+    last = now;
+  }, 2).unref();
+}
+const collectionLetter: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'S',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'M',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'I',
+};
+
+/** Prints the cycle's gaps with their phase and the collections inside them. */
+function printGaps(cycleStart: number, scrapeMs: number, processMs: number): void {
+  for (const gap of gaps) {
+    const at = gap.start - cycleStart;
+    const phase = at < scrapeMs ? 'scrape' : at < scrapeMs + processMs ? 'processors' : 'store';
+    const inside = collections.filter((c) => c.start + c.duration > gap.start && c.start < gap.start + gap.duration);
+    const listed = inside.map((c) => `${collectionLetter[c.kind] ?? c.kind}${Math.round(c.duration)}`).join(' ');
+    console.log(`  gap ${Math.round(gap.duration)} ms at +${Math.round(at)} ms (${phase}); collections: ${listed || 'none'}`);
+  }
+}
 
 const sim = spawn(process.execPath, ['--import', 'tsx', 'src/sim/main.ts', '--nodes', String(nodes), '--pods-per-node', '30', '--api-port', '0', '--kubelet-port', '0'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const stopSim = () => sim.kill('SIGTERM');
+const simNice = Number(process.env['SIM_NICE'] ?? 0);
 process.on('exit', stopSim);
 let banner = '';
 const ready = await new Promise<{ api: string; kubeletPort: string }>((resolve, reject) => {
@@ -57,7 +98,10 @@ const ready = await new Promise<{ api: string; kubeletPort: string }>((resolve, 
     banner += data.toString();
     const api = /API server (\S+)/.exec(banner)?.[1];
     const kubeletPort = /kubelets on port (\d+)/.exec(banner)?.[1];
-    if (api && kubeletPort && banner.includes('ready')) resolve({ api, kubeletPort });
+    if (api && kubeletPort && banner.includes('ready')) {
+      if (simNice > 0) reniceProcess(sim.pid!, simNice);
+      resolve({ api, kubeletPort });
+    }
   });
 });
 
@@ -89,6 +133,8 @@ for (let cycle = 0; cycle < cycles; cycle++) {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpuBefore = process.cpuUsage();
+  gaps.length = 0;
+  collections.length = 0;
   const wallBefore = performance.now();
   const report = await app.manager.housekeep({ startMs, endMs: startMs + minuteMs });
   await app.sinks.idle();
@@ -101,6 +147,7 @@ for (let cycle = 0; cycle < cycles; cycle++) {
       `scrape ${Math.round(report?.scrapeMs ?? 0)} ms, processors ${Math.round(report?.processMs ?? 0)} ms, sets ${report?.sets ?? 0}, failed ${failed}, ` +
       `GC pauses ${Math.round(gcMs)} ms, loop max ${Math.round(loop.max / 1e6)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );
+  printGaps(wallBefore, report?.scrapeMs ?? 0, report?.processMs ?? 0);
   startMs += minuteMs;
   const gc = (globalThis as { gc?: () => void }).gc;
   const gcEvery = Number(process.env['GC_EVERY'] ?? 0);

@@ -46,6 +46,8 @@ export interface BenchOptions {
    * `--node-flags` names others, e.g. a configuration operations.md gives for some cluster size.
    */
   nodeFlags: readonly string[];
+  /** Niceness of the simulator process (0 = as Heapgraph's); see `startSim`. */
+  simNice: number;
 }
 
 /** Usage text. */
@@ -63,7 +65,9 @@ export const benchUsage = `usage: npm run bench -- [--full] [options]
   --heap-profile           sample allocations from start-up; report live memory by allocation site
   --from-json=PATH         re-render the report from a saved results file, measuring nothing
   --node-flags="F ..."     Node flags of the Heapgraph process instead of the shipped ones
-                           (${shippedV8Flags.join(' ')}); "" = Node's defaults`;
+                           (${shippedV8Flags.join(' ')}); "" = Node's defaults
+  --sim-nice=N             run the simulator at niceness N (1–19), so Heapgraph has the cores
+                           whenever it can use them, as where the kubelets are other machines`;
 
 function list(text: string | undefined, fallback: number[]): number[] {
   if (text === undefined) return fallback;
@@ -86,6 +90,12 @@ function nodeFlags(text: string): string[] {
   return flags;
 }
 
+function niceness(text: string | undefined): number {
+  const value = integer('sim-nice', text, 0, 0);
+  if (value > 19) throw new Error(`--sim-nice must be at most 19, received "${text}"`);
+  return value;
+}
+
 /** Parses the command line; throws an Error naming the flag on bad input. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -105,6 +115,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       'heap-profile': { type: 'boolean' },
       'from-json': { type: 'string' },
       'node-flags': { type: 'string' },
+      'sim-nice': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -143,5 +154,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     heapProfile: values['heap-profile'] ?? false,
     fromJson: values['from-json'] ?? '',
     nodeFlags: values['node-flags'] === undefined ? shippedV8Flags : nodeFlags(values['node-flags']),
+    simNice: niceness(values['sim-nice']),
   };
 }

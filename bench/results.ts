@@ -27,6 +27,8 @@ export interface ResponsivenessResult {
   /** Event-loop delay of the Heapgraph process per cycle (max and p99, ms). */
   loopDelayMaxMs: number[];
   loopDelayP99Ms: number[];
+  /** The load client's own longest event-loop delay during the cycles, ms (absent in older results). */
+  clientLoopDelayMaxMs?: number;
   cycles: number;
   intervalMs: number;
 }
@@ -144,6 +146,8 @@ export interface BenchResults {
   command: string;
   /** Node flags of the Heapgraph process (absent in results saved before they were recorded). */
   nodeFlags?: string[];
+  /** Niceness of the simulator process (absent in results saved before it was recorded: 0). */
+  simNice?: number;
   mode: 'quick' | 'full' | 'custom';
   startedAt: string;
   durationS: number;

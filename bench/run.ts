@@ -44,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const results = (): BenchResults => ({
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
     nodeFlags: [...options.nodeFlags],
+    simNice: options.simNice,
     mode: options.mode,
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,

@@ -54,7 +54,7 @@ export async function runSize(nodes: number, options: BenchOptions): Promise<Siz
   const tag = (phase: SizeResult['cycles'][number]['phase'], measured: CycleMeasurement[]) => cycles.push(...measured.map((c) => ({ ...c, phase })));
   try {
     log(`${nodes} nodes × ${podsPerNode} pods: starting the simulator`);
-    sim = await startSim({ nodes, podsPerNode, logPath: join(options.profileDir, 'logs', `sim-${nodes}.log`) });
+    sim = await startSim({ nodes, podsPerNode, nice: options.simNice, logPath: join(options.profileDir, 'logs', `sim-${nodes}.log`) });
     log(`simulator ready in ${sim.readyMs} ms; starting Heapgraph`);
     hg = await startHeapgraph(sim.sourceUri, { maxConnections: Math.max(...options.p5Subscribers, 0) + 1_000, heapSampling: options.heapProfile }, join(options.profileDir, 'logs', `heapgraph-${nodes}.log`), options.nodeFlags);
     const info = await hg.rpc.call<{ startupMs: number; memory: NodeJS.MemoryUsage }>('info');

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { captureOutput, forkTs, stopChild } from './children.js';
 
 /** A running simulator process. */
@@ -18,8 +20,12 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `src/sim/main.ts` with `nodes` × `podsPerNode` on free loopback ports. */
-export async function startSim({ nodes, podsPerNode, seed = 1, logPath }: { nodes: number; podsPerNode: number; seed?: number; logPath?: string }): Promise<SimProcess> {
+/**
+ * Starts `src/sim/main.ts` with `nodes` × `podsPerNode` on free loopback ports. `nice` > 0
+ * lowers the simulator's priority once it is ready, so that Heapgraph gets the cores whenever
+ * it can run, as where the kubelets are other machines.
+ */
+export async function startSim({ nodes, podsPerNode, seed = 1, logPath, nice = 0 }: { nodes: number; podsPerNode: number; seed?: number; logPath?: string; nice?: number }): Promise<SimProcess> {
   const child = forkTs('src/sim/main.ts', ['--nodes', String(nodes), '--pods-per-node', String(podsPerNode), '--seed', String(seed), '--api-port', '0', '--kubelet-port', '0']);
   const output = captureOutput(child, 50, logPath);
   let text = '';
@@ -41,6 +47,7 @@ export async function startSim({ nodes, podsPerNode, seed = 1, logPath }: { node
         reject(new Error(`simulator exited with code ${code}:\n${output()}`));
       });
     });
+    if (nice > 0) reniceProcess(child.pid!, nice);
     return {
       ...ready,
       pid: child.pid!,
@@ -51,4 +58,12 @@ export async function startSim({ nodes, podsPerNode, seed = 1, logPath }: { node
     await stopChild(child);
     throw error;
   }
+}
+
+/**
+ * Sets the niceness of every thread of `pid`: Linux's setpriority acts on one thread, and V8's
+ * and libuv's threads exist before the simulator is ready.
+ */
+export function reniceProcess(pid: number, nice: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), nice);
 }

@@ -54,6 +54,7 @@ export async function measureResponsiveness(hg: HeapgraphProcess, { pod, cycles,
     await client.call('start', { targets, intervalMs });
     const measured = await hg.rpc.call<CycleMeasurement[]>('cycles', { count: cycles });
     const during = await client.call<Record<string, LatencySamples>>('stop');
+    const clientLoopDelayMaxMs = await client.call<number>('loopDelay');
     // Raw samples and cycle phase times, for finding what a slow request waited for.
     if (process.env['BENCH_P3_RAW']) writeFileSync(process.env['BENCH_P3_RAW'], JSON.stringify({ during, cycles: measured.map((c) => c.atMs) }));
     return {
@@ -62,6 +63,7 @@ export async function measureResponsiveness(hg: HeapgraphProcess, { pod, cycles,
         duringCycles: summarise(during),
         loopDelayMaxMs: measured.map((c) => c.loopDelay.maxMs),
         loopDelayP99Ms: measured.map((c) => c.loopDelay.p99Ms),
+        clientLoopDelayMaxMs,
         cycles,
         intervalMs,
       },
