@@ -65,5 +65,12 @@ export async function startSim({ nodes, podsPerNode, seed = 1, logPath, nice = 0
  * and libuv's threads exist before the simulator is ready.
  */
 export function reniceProcess(pid: number, nice: number): void {
-  for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), nice);
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(tid), nice);
+    } catch (error) {
+      // A thread that ended since the listing (ESRCH) needs no priority.
+      if ((error as { info?: { code?: string } }).info?.code !== 'ESRCH') throw error;
+    }
+  }
 }
