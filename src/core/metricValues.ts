@@ -23,13 +23,15 @@ const columnNames: readonly string[] = allMetrics.filter((md) => md.labels.lengt
 const columnOf = new Map<string, number>(columnNames.map((name, column) => [name, column]));
 const integralColumn: readonly boolean[] = columnNames.map((name) => metricTypesOf(name).valueType === 'int64');
 const width = columnNames.length;
+/** Slots after the columns for the set's times (`types.ts`): numbers in a row cost no HeapNumber each. */
+const timeSlots = 3;
 
-/** 1,024 rows × 40 columns × 8 bytes ≈ 320 KiB per slab, shared by ~12 nodes' sets. */
-const takeRow = createRowSource(width, 1024).take;
+/** 1,024 rows × 43 slots × 8 bytes ≈ 344 KiB per slab, shared by ~12 nodes' sets. */
+const takeRow = createRowSource(width + timeSlots, 1024).take;
 const noOthers: ReadonlyMap<string, number> = new Map();
 
 /** Bytes of one set's row: counted by the store's memory estimate. */
-export const metricRowBytes = width * Float64Array.BYTES_PER_ELEMENT;
+export const metricRowBytes = (width + timeSlots) * Float64Array.BYTES_PER_ELEMENT;
 
 /** Number of catalogue columns: iterate `0 ≤ column < metricColumnCount` without allocating. */
 export const metricColumnCount = width;
@@ -93,6 +95,16 @@ export class MetricValues implements Iterable<[string, number]> {
     } else if (old !== old) this.count++;
     this.slab[index] = integralColumn[column] && value === value ? Math.trunc(value) : value;
     return this;
+  }
+
+  /** @internal The set's time in `slot` (0 ≤ slot < 3), ms; see `types.ts`. */
+  time(slot: number): number {
+    return this.slab[this.offset + width + slot]!;
+  }
+
+  /** @internal Sets the set's time in `slot` (0 ≤ slot < 3), ms. */
+  setTime(slot: number, ms: number): void {
+    this.slab[this.offset + width + slot] = ms;
   }
 
   /** Number of values outside the catalogue columns. */

@@ -200,8 +200,15 @@ describe('pod-based enricher', () => {
     const [k, set] = containerEntry('default', 'ghost', 'app');
     const batch = batchOf(0, [[k, set]]);
     // A deep copy with the values as a Map and the labeled values as a list: both live in shared slabs that structuredClone cannot copy by value.
-    const { metricValues, labeledMetrics, ...rest } = set;
-    const before = { ...structuredClone(rest), metricValues: new Map(metricValues), labeledMetrics: structuredClone(labeledMetrics.toArray()) };
+    const { labels, metricValues, labeledMetrics, collectionStartTime, scrapeTime, entityCreateTime } = set;
+    const before = {
+      labels: structuredClone(labels),
+      metricValues: new Map(metricValues),
+      labeledMetrics: structuredClone(labeledMetrics.toArray()),
+      collectionStartTime,
+      scrapeTime,
+      entityCreateTime,
+    };
     createPodBasedEnricher({ podLister: fixtureListers(), labelCopier: copier, onSkip: (s) => skips.push(s) }).process(batch);
     expect(set).toEqual(before);
     expect([...batch.metricSets.keys()]).toEqual([k]);

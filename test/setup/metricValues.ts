@@ -3,12 +3,14 @@
  * `Map` of name → number, when both hold the same names with the same numbers; a
  * {@link LabeledValues} equals another, or an array of `{ name, labels, value }`, when both hold
  * the same metrics in any order (rows are grouped by label set, not kept in insertion order).
- * Without this, `toEqual` would compare the shared slab rows the values live in.
+ * Without this, `toEqual` would compare the shared slab rows the values live in. A metric set
+ * compares as the plain object of its labels, values and times (its times are accessors over its
+ * row, not own properties).
  */
 import { expect } from 'vitest';
 import { LabeledValues } from '../../src/core/labeledValues.js';
 import { MetricValues } from '../../src/core/metricValues.js';
-import type { LabeledMetric } from '../../src/core/types.js';
+import { createMetricSet, type LabeledMetric, type MetricSet } from '../../src/core/types.js';
 
 function asMap(value: unknown): Map<string, number> | undefined {
   if (value instanceof MetricValues) return new Map(value.entries());
@@ -46,5 +48,25 @@ expect.addEqualityTesters([
     const sorted = (list: LabeledMetric[]) => list.map(canonical).sort();
     const [l, r] = [sorted(left), sorted(right)];
     return l.every((item, i) => item === r[i]);
+  },
+]);
+
+const setPrototype: object = Object.getPrototypeOf(createMetricSet({}));
+const isRowSet = (value: unknown): value is MetricSet =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === setPrototype;
+const plainSet = ({ labels, metricValues, labeledMetrics, collectionStartTime, scrapeTime, entityCreateTime }: MetricSet) => ({
+  labels,
+  metricValues,
+  labeledMetrics,
+  collectionStartTime,
+  scrapeTime,
+  entityCreateTime,
+});
+
+expect.addEqualityTesters([
+  function metricSetEqual(a: unknown, b: unknown, customTesters): boolean | undefined {
+    if (!isRowSet(a) && !isRowSet(b)) return undefined;
+    // Through the caller's testers, so toMatchObject still compares a subset.
+    return this.equals(isRowSet(a) ? plainSet(a) : a, isRowSet(b) ? plainSet(b) : b, customTesters);
   },
 ]);

@@ -10,7 +10,8 @@ import { createQueryService } from '../../../src/api/query/service.js';
 import { startHttpServer } from '../../../src/api/server.js';
 import type { Surface } from '../../../src/api/surface.js';
 import { createSelfMetrics } from '../../../src/core/selfMetrics.js';
-import { LabeledValues, MetricValues, type DataBatch, type MetricSet } from '../../../src/core/types.js';
+import type { DataBatch, MetricSet } from '../../../src/core/types.js';
+import { copyMetricSet } from '../../helpers/metricSets.js';
 import type { InfluxHistory } from '../../../src/sinks/influxdb/historyTypes.js';
 import { createLiveFeed } from '../../../src/sinks/liveFeed.js';
 import { createModelStore } from '../../../src/store/modelStore.js';
@@ -100,11 +101,7 @@ export function valuesIn(batches: readonly DataBatch[], key: string, metric: str
 export function withValues(batch: DataBatch, change: (value: number) => number): DataBatch {
   const metricSets = new Map<string, MetricSet>();
   for (const [key, set] of batch.metricSets) {
-    metricSets.set(key, {
-      ...set,
-      metricValues: new MetricValues([...set.metricValues].map(([name, v]) => [name, change(v)])),
-      labeledMetrics: new LabeledValues(set.labeledMetrics.toArray().map((lm) => ({ ...lm, value: change(lm.value) }))),
-    });
+    metricSets.set(key, copyMetricSet(set, change));
   }
   return { timestamp: batch.timestamp, metricSets };
 }

@@ -9,7 +9,8 @@ import { UNRESTRICTED } from '../../../src/api/auth/types.js';
 import { keyVisible, namespaceOfPodUid, scopeBatch, scopeQueryService } from '../../../src/api/query/scope.js';
 import { createQueryService } from '../../../src/api/query/service.js';
 import type { AggregationName, QueryService } from '../../../src/api/query/types.js';
-import { MetricValues, type DataBatch } from '../../../src/core/types.js';
+import type { DataBatch } from '../../../src/core/types.js';
+import { copyMetricSet } from '../../helpers/metricSets.js';
 import { createModelStore } from '../../../src/store/modelStore.js';
 import { fixturePods } from '../../helpers/listers.js';
 import { fixtureBatches, fixtureKube, nodeName, times } from '../rest/fixtureApi.js';
@@ -170,9 +171,7 @@ describe('scopeQueryService', () => {
   it('leaves dynamic metric names of hidden sets out of the catalogue', () => {
     const newest = batches[2]!;
     const withCustom: DataBatch = { timestamp: newest.timestamp + 60_000, metricSets: new Map(newest.metricSets) };
-    // A copy with its own values (structuredClone would drop the MetricValues class).
-    const original = newest.metricSets.get(systemPodKey)!;
-    const etcd = { ...original, metricValues: new MetricValues(original.metricValues) };
+    const etcd = copyMetricSet(newest.metricSets.get(systemPodKey)!);
     etcd.metricValues.set('custom/etcd_raft_proposals', 12.5);
     withCustom.metricSets.set(systemPodKey, etcd);
     const model = createModelStore();
