@@ -110,6 +110,8 @@ flags.push(...(process.env['BENCH_FLAGS'] ?? '').split(' ').filter((flag) => fla
 const parsed = toConfig(parseFlags(flags));
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 const app = await runHeapgraph(parsed.config, silentLogger());
+// Cycles are driven below; Heapgraph's own hourly timer would add one at the top of the hour.
+await app.manager.stop();
 
 // Synthetic windows 60 s apart, ending in the past, as the benchmark drives them.
 let startMs = Math.floor(Date.now() / minuteMs) * minuteMs - cycles * minuteMs;

@@ -1,6 +1,6 @@
 /**
  * Drives housekeeping cycles of a running Heapgraph by hand, one synthetic 60 s window after
- * another (the timer never fires at `--metric_resolution=1h`), and measures each: wall time and
+ * another (`main.ts` stops Heapgraph's own timer), and measures each: wall time and
  * CPU of this process, split into scrape+decode (the source's `scrape`), processors and the store
  * write, plus the event-loop delay while the cycle ran.
  *

@@ -52,6 +52,10 @@ const app = await runHeapgraph(config, logger, {
   surfaces: [createRestSurface(), createGraphqlSurface({ maxConnections: options.maxConnections, landingPage: 'none' })],
 });
 const startupMs = performance.now() - startedMs;
+// The harness drives every cycle. Heapgraph's own timer (1 h, aligned to the hour) would start a
+// cycle of its own at the top of the hour, beside the harness's, with a window of now: every
+// later (past) synthetic window is then older than the retention and the store ignores it.
+await app.manager.stop();
 const stock = await startStockApollo(app.query, config.resolutionMs);
 const driver = createCycleDriver(app);
 const store = app.store!;
