@@ -20,6 +20,9 @@ export function bySize(results: BenchResults): Array<{ nodes: number; runs: Size
 
 /** A number with thousands separators. */
 export const num = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+
+/** A change with its sign: `+12`, `−36` (RSS can fall between two readings). */
+export const signed = (n: number) => (n < 0 ? `−${num(-n)}` : `+${num(n)}`);
 /** A spread of milliseconds shown in seconds. */
 export const s1 = (ms: Spread) => formatSpread({ min: ms.min / 1000, median: ms.median / 1000, max: ms.max / 1000, n: ms.n }, 2);
 

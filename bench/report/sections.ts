@@ -4,7 +4,7 @@
  * @module
  */
 import type { RawWrite } from '../server/influx.js';
-import { anchors, formatSpread, fullWindowCycles, MiB, num, p1Cycles, s1, spread, table, throughputRatio, type Groups } from './format.js';
+import { anchors, formatSpread, fullWindowCycles, MiB, num, p1Cycles, s1, signed, spread, table, throughputRatio, type Groups } from './format.js';
 
 /** The P1 section. */
 export function p1Section(groups: Groups): string {
@@ -200,7 +200,7 @@ export function p6Section(groups: Groups): string {
           i.raw ? `${num((100 * rate.median) / i.raw.pointsPerSecond)} %` : '–',
           s1(spread(r.map((x) => x.wallMs))),
           s1(spread(r.map((x) => x.cpuMs))),
-          peak.length ? `${num(Math.max(...peak.map((x) => x.peakRssBytes!)) / MiB)} (+${num(Math.max(...peak.map((x) => x.peakRssBytes! - x.rssBeforeBytes!)) / MiB)})` : 'n/a',
+          peak.length ? `${num(Math.max(...peak.map((x) => x.peakRssBytes!)) / MiB)} (${signed(Math.max(...peak.map((x) => x.peakRssBytes! - x.rssBeforeBytes!)) / MiB)})` : 'n/a',
           r.some((x) => x.loopDelayMaxMs !== undefined) ? num(Math.max(...r.map((x) => x.loopDelayMaxMs ?? 0))) : 'n/a',
           num(r.reduce((sum, x) => sum + x.dropped, 0)),
         ]);
