@@ -37,9 +37,9 @@ export function labelsBytes(labels: Readonly<Record<string, string>>): number {
 
 /** One set of a batch, with its key, labels and values, as the batch's Map holds it. */
 export function metricSetBytes(key: string, set: MetricSet): number {
-  // MetricSet object (6 fields), its key string, labels, the MetricValues object and its slab row
-  // (names outside the catalogue counted as Map entries), the labeled metric objects.
-  let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 6 * propertyBytes + labelsBytes(set.labels);
+  // MetricSet object (3 fields; its times are in its row), its key string, labels, the MetricValues
+  // object and its slab row (names outside the catalogue counted as Map entries), the labeled metric objects.
+  let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 3 * propertyBytes + labelsBytes(set.labels);
   bytes += objectHeaderBytes + 4 * propertyBytes + metricRowBytes + set.metricValues.otherCount * (mapEntryBytes + heapNumberBytes);
   // Labeled values: the LabeledValues object, its array of three cells per row, and per row its
   // slab row and its label set (counted per row, though filesystem label objects are shared).
