@@ -6,8 +6,8 @@
  * root filesystem and log directory); as `{ name, labels, value }` objects, with their boxed
  * doubles, they were most of what a batch kept alive after values became numbers
  * (`metricValues.ts`). Here the values that share one label set form a row of a shared
- * `Float64Array` slab, one column per labeled catalogue metric, so a set holds one object,
- * one array of three cells per label set (labels, slab, offset) and its rows.
+ * `Float64Array` slab, one column per labeled catalogue metric, so a set holds one object
+ * (with an array of three cells per label set beyond its second) and its rows.
  *
  * Rows are matched by label content, so a rate written with a copy of its counter's labels
  * lands in the counter's row. One name with one label set holds one value (a second `add`
@@ -53,17 +53,27 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 }
 
 /**
- * Per label set, three cells: its labels, its row's slab, the row's offset. One flat array
- * rather than a `Row` object per label set and a second array: a batch keeps ~1 M label sets
- * alive at 5,000 nodes, and every object of them is copied by the young-generation collector.
+ * Label sets after the first two: three cells each (labels, the row's slab, the row's offset) in
+ * one flat array rather than a `Row` object per label set, since a batch keeps ~1 M label sets
+ * alive at 5,000 nodes and every object of them is copied by the young-generation collector.
  */
 type Cells = Array<Record<string, string> | Float64Array | number>;
 const stride = 3;
 
 /** Labeled values of one set; see the module comment. */
 export class LabeledValues implements Iterable<LabeledMetric> {
-  private cells: Cells = [];
   private count = 0;
+  private rows = 0;
+  // The first two label sets in fields of their own: a container has two (root filesystem and
+  // logs), a pod one per volume, and an array of their cells was two more objects per set, 87
+  // of the 435 bytes a set kept on the heap (`bench/census.ts`).
+  private labels0: Record<string, string> | undefined;
+  private slab0: Float64Array | undefined;
+  private offset0 = 0;
+  private labels1: Record<string, string> | undefined;
+  private slab1: Float64Array | undefined;
+  private offset1 = 0;
+  private more: Cells | undefined;
   private others: LabeledMetric[] | undefined;
 
   constructor(metrics?: Iterable<LabeledMetric>) {
@@ -77,7 +87,7 @@ export class LabeledValues implements Iterable<LabeledMetric> {
 
   /** Number of distinct label sets with a row (for memory estimates). */
   get rowCount(): number {
-    return this.cells.length / stride;
+    return this.rows;
   }
 
   /** Stores `value` for `name` under `labels` (the labels object is kept: treat it as read-only). */
@@ -89,9 +99,9 @@ export class LabeledValues implements Iterable<LabeledMetric> {
       (this.others ??= []).push({ name, labels, value: number });
       return this;
     }
-    const at = this.cellOf(labels);
-    const slab = this.cells[at + 1] as Float64Array;
-    const index = (this.cells[at + 2] as number) + column;
+    const row = this.rowOf(labels);
+    const slab = this.slabOf(row);
+    const index = this.offsetOf(row) + column;
     const old = slab[index]!;
     if (old !== old) this.count++;
     slab[index] = integralColumn[column] ? Math.trunc(value) : value;
@@ -108,8 +118,8 @@ export class LabeledValues implements Iterable<LabeledMetric> {
   has(name: string): boolean {
     const column = columnOf.get(name);
     if (column === undefined) return this.others?.some((m) => m.name === name) ?? false;
-    for (let at = 0; at < this.cells.length; at += stride) {
-      const value = this.valueIn(at, column);
+    for (let row = 0; row < this.rows; row++) {
+      const value = this.valueIn(row, column);
       if (value === value) return true;
     }
     return false;
@@ -119,9 +129,9 @@ export class LabeledValues implements Iterable<LabeledMetric> {
   get(name: string, labels: Readonly<Record<string, string>>): number | undefined {
     const column = columnOf.get(name);
     if (column === undefined) return this.others?.find((m) => m.name === name && sameLabels(m.labels, labels))?.value;
-    for (let at = 0; at < this.cells.length; at += stride) {
-      if (!sameLabels(this.cells[at] as Record<string, string>, labels)) continue;
-      const value = this.valueIn(at, column);
+    for (let row = 0; row < this.rows; row++) {
+      if (!sameLabels(this.rowLabels(row), labels)) continue;
+      const value = this.valueIn(row, column);
       return value === value ? value : undefined;
     }
     return undefined;
@@ -129,10 +139,10 @@ export class LabeledValues implements Iterable<LabeledMetric> {
 
   /** Visits every value with its name and labels, without allocating per value. */
   forEach(visit: (value: number, name: string, labels: Record<string, string>) => void): void {
-    for (let at = 0; at < this.cells.length; at += stride) {
-      const labels = this.cells[at] as Record<string, string>;
-      const slab = this.cells[at + 1] as Float64Array;
-      const offset = this.cells[at + 2] as number;
+    for (let row = 0; row < this.rows; row++) {
+      const labels = this.rowLabels(row);
+      const slab = this.slabOf(row);
+      const offset = this.offsetOf(row);
       for (let column = 0; column < width; column++) {
         const value = slab[offset + column]!;
         if (value === value) visit(value, columnNames[column]!, labels);
@@ -143,12 +153,14 @@ export class LabeledValues implements Iterable<LabeledMetric> {
 
   /** The label set of row `row` (`0 ≤ row < rowCount`). */
   rowLabels(row: number): Record<string, string> {
-    return this.cells[row * stride] as Record<string, string>;
+    if (row === 0) return this.labels0!;
+    if (row === 1) return this.labels1!;
+    return this.more![(row - 2) * stride] as Record<string, string>;
   }
 
   /** The value in row `row` and catalogue column `column`, or undefined: for loops that cannot use a callback. */
   valueAt(row: number, column: number): number | undefined {
-    const value = this.valueIn(row * stride, column);
+    const value = this.valueIn(row, column);
     return value === value ? value : undefined;
   }
 
@@ -173,19 +185,43 @@ export class LabeledValues implements Iterable<LabeledMetric> {
     return this.toArray();
   }
 
-  /** The value (NaN when absent) of the label set whose cells start at `at`. */
-  private valueIn(at: number, column: number): number {
-    return (this.cells[at + 1] as Float64Array)[(this.cells[at + 2] as number) + column]!;
+  /** The slab of row `row`'s values. */
+  private slabOf(row: number): Float64Array {
+    if (row === 0) return this.slab0!;
+    if (row === 1) return this.slab1!;
+    return this.more![(row - 2) * stride + 1] as Float64Array;
   }
 
-  /** Where the cells of a label set equal to `labels` start, adding them (with a new row) if absent. */
-  private cellOf(labels: Record<string, string>): number {
-    for (let at = 0; at < this.cells.length; at += stride) if (sameLabels(this.cells[at] as Record<string, string>, labels)) return at;
+  /** Where row `row`'s values start in its slab. */
+  private offsetOf(row: number): number {
+    if (row === 0) return this.offset0;
+    if (row === 1) return this.offset1;
+    return this.more![(row - 2) * stride + 2] as number;
+  }
+
+  /** The value (NaN when absent) of row `row` in `column`. */
+  private valueIn(row: number, column: number): number {
+    return this.slabOf(row)[this.offsetOf(row) + column]!;
+  }
+
+  /** The row of a label set equal to `labels`, added (with a new slab row) if absent. */
+  private rowOf(labels: Record<string, string>): number {
+    for (let row = 0; row < this.rows; row++) if (sameLabels(this.rowLabels(row), labels)) return row;
     const { slab, offset } = takeRow();
-    // Exactly sized (a literal, then concat): push left up to 17 spare cells per set, ~a sixth
-    // of the heap a batch keeps.
-    const cells = this.cells;
-    this.cells = cells.length === 0 ? [labels, slab, offset] : cells.concat(labels, slab, offset);
-    return this.cells.length - stride;
+    const row = this.rows++;
+    if (row === 0) {
+      this.labels0 = labels;
+      this.slab0 = slab;
+      this.offset0 = offset;
+    } else if (row === 1) {
+      this.labels1 = labels;
+      this.slab1 = slab;
+      this.offset1 = offset;
+    } else {
+      // Exactly sized (a literal, then concat): push left spare cells, as much as the values.
+      const more = this.more;
+      this.more = more === undefined ? [labels, slab, offset] : more.concat(labels, slab, offset);
+    }
+    return row;
   }
 }

@@ -43,9 +43,9 @@ export interface MetricSet {
   /** Set labels (`type`, `nodename`, `pod_name`, ...), see `core/labels.ts`. */
   labels: Record<string, string>;
   /** Unlabeled metrics by name (compact: no object per value, see `core/metricValues.ts`). */
-  metricValues: MetricValues;
+  readonly metricValues: MetricValues;
   /** Labeled metrics; one name may have values under several label sets (compact, see `core/labeledValues.ts`). */
-  labeledMetrics: LabeledValues;
+  readonly labeledMetrics: LabeledValues;
   /** Start of the entity and of its counters (container/pod start, node boot), ms; 0 = unknown. */
   collectionStartTime: number;
   /** When the kubelet sampled these stats, ms; 0 = unknown. */
@@ -62,12 +62,14 @@ export interface DataBatch {
 }
 
 /**
- * The sets every stage makes: the three times live in the row of `metricValues`. As fields of a
- * plain object each held a HeapNumber (V8 boxes a double field), 3 of the 10.4 objects a set kept
- * on the heap (`bench/census.ts`), all copied by the young-generation collector.
+ * The sets every stage makes: a set is its own {@link MetricValues} (`metricValues` is the set
+ * itself), and its three times live in that row. As a set object pointing to a values object,
+ * with the times as fields of a plain object (each a HeapNumber: V8 boxes a double field), a set
+ * kept 5 objects of its own on the heap where it now keeps one (`bench/census.ts`), all copied
+ * by the young-generation collector. Read a set through {@link MetricSet}: the value methods it
+ * inherits are its `metricValues`'.
  */
-class RowMetricSet implements MetricSet {
-  readonly metricValues = new MetricValues();
+class RowMetricSet extends MetricValues implements MetricSet {
   readonly labeledMetrics = new LabeledValues();
 
   constructor(
@@ -75,28 +77,33 @@ class RowMetricSet implements MetricSet {
     collectionStartTime: number,
     scrapeTime: number,
   ) {
-    this.metricValues.setTime(0, collectionStartTime);
-    this.metricValues.setTime(1, scrapeTime);
-    this.metricValues.setTime(2, 0);
+    super();
+    this.setTime(0, collectionStartTime);
+    this.setTime(1, scrapeTime);
+    this.setTime(2, 0);
+  }
+
+  get metricValues(): MetricValues {
+    return this;
   }
 
   get collectionStartTime(): number {
-    return this.metricValues.time(0);
+    return this.time(0);
   }
   set collectionStartTime(ms: number) {
-    this.metricValues.setTime(0, ms);
+    this.setTime(0, ms);
   }
   get scrapeTime(): number {
-    return this.metricValues.time(1);
+    return this.time(1);
   }
   set scrapeTime(ms: number) {
-    this.metricValues.setTime(1, ms);
+    this.setTime(1, ms);
   }
   get entityCreateTime(): number {
-    return this.metricValues.time(2);
+    return this.time(2);
   }
   set entityCreateTime(ms: number) {
-    this.metricValues.setTime(2, ms);
+    this.setTime(2, ms);
   }
 }
 

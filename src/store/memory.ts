@@ -37,14 +37,16 @@ export function labelsBytes(labels: Readonly<Record<string, string>>): number {
 
 /** One set of a batch, with its key, labels and values, as the batch's Map holds it. */
 export function metricSetBytes(key: string, set: MetricSet): number {
-  // MetricSet object (3 fields; its times are in its row), its key string, labels, the MetricValues
-  // object and its slab row (names outside the catalogue counted as Map entries), the labeled metric objects.
-  let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 3 * propertyBytes + labelsBytes(set.labels);
-  bytes += objectHeaderBytes + 4 * propertyBytes + metricRowBytes + set.metricValues.otherCount * (mapEntryBytes + heapNumberBytes);
-  // Labeled values: the LabeledValues object, its array of three cells per row, and per row its
-  // slab row and its label set (counted per row, though filesystem label objects are shared).
+  // The set, which is its own MetricValues (6 fields; its times are in its row), its key string,
+  // labels and slab row (names outside the catalogue counted as Map entries).
+  let bytes = mapEntryBytes + stringBytes(key.length) + objectHeaderBytes + 6 * propertyBytes + labelsBytes(set.labels);
+  bytes += metricRowBytes + set.metricValues.otherCount * (mapEntryBytes + heapNumberBytes);
+  // Labeled values: the LabeledValues object (10 fields, the first two rows' cells among them),
+  // an array of three cells per further row, and per row its slab row and its label set (counted
+  // per row, though filesystem label objects are shared).
   const labeled = set.labeledMetrics;
-  bytes += objectHeaderBytes + 4 * propertyBytes + objectHeaderBytes + 3 * labeled.rowCount * propertyBytes;
+  const furtherRows = Math.max(0, labeled.rowCount - 2);
+  bytes += objectHeaderBytes + 10 * propertyBytes + (furtherRows > 0 ? objectHeaderBytes + 3 * furtherRows * propertyBytes : 0);
   for (let row = 0; row < labeled.rowCount; row++) bytes += labeledRowBytes + labelsBytes(labeled.rowLabels(row));
   for (const metric of labeled.otherMetrics()) bytes += objectHeaderBytes + 3 * propertyBytes + heapNumberBytes + labelsBytes(metric.labels);
   return bytes;

@@ -5,12 +5,16 @@
  * the same metrics in any order (rows are grouped by label set, not kept in insertion order).
  * Without this, `toEqual` would compare the shared slab rows the values live in. A metric set
  * compares as the plain object of its labels, values and times (its times are accessors over its
- * row, not own properties).
+ * row, not own properties), its values as a `Map` (a set is its own `metricValues`).
  */
 import { expect } from 'vitest';
 import { LabeledValues } from '../../src/core/labeledValues.js';
 import { MetricValues } from '../../src/core/metricValues.js';
 import { createMetricSet, type LabeledMetric, type MetricSet } from '../../src/core/types.js';
+
+const setPrototype: object = Object.getPrototypeOf(createMetricSet({}));
+const isRowSet = (value: unknown): value is MetricSet =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === setPrototype;
 
 function asMap(value: unknown): Map<string, number> | undefined {
   if (value instanceof MetricValues) return new Map(value.entries());
@@ -21,6 +25,8 @@ function asMap(value: unknown): Map<string, number> | undefined {
 expect.addEqualityTesters([
   function metricValuesEqual(a: unknown, b: unknown): boolean | undefined {
     if (!(a instanceof MetricValues) && !(b instanceof MetricValues)) return undefined;
+    // A set is its own values (core/types.ts): compared as a set below.
+    if (isRowSet(a) || isRowSet(b)) return undefined;
     const left = asMap(a);
     const right = asMap(b);
     if (left === undefined || right === undefined) return false;
@@ -51,12 +57,9 @@ expect.addEqualityTesters([
   },
 ]);
 
-const setPrototype: object = Object.getPrototypeOf(createMetricSet({}));
-const isRowSet = (value: unknown): value is MetricSet =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === setPrototype;
 const plainSet = ({ labels, metricValues, labeledMetrics, collectionStartTime, scrapeTime, entityCreateTime }: MetricSet) => ({
   labels,
-  metricValues,
+  metricValues: new Map(metricValues.entries()),
   labeledMetrics,
   collectionStartTime,
   scrapeTime,
