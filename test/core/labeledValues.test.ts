@@ -17,6 +17,33 @@ describe('labeled values', () => {
     expect(values.get('filesystem/usage', { resource_id: 'other' })).toBeUndefined();
   });
 
+  it('holds any number of label sets, beyond the two it keeps in fields, in the order they came', () => {
+    const volumes = Array.from({ length: 5 }, (_, i) => ({ resource_id: `Volume:v${i}` }));
+    const values = new LabeledValues().add('filesystem/usage', root, 1).add('filesystem/usage', logs, 2);
+    volumes.forEach((labels, i) => values.add('filesystem/usage', labels, 10 + i).add('filesystem/inodes', labels, 100 + i));
+    // A copy of a later label set's labels finds its row, as a rate written with its counter's does.
+    values.add('filesystem/usage', { resource_id: 'Volume:v3' }, 33);
+    expect(values.rowCount).toBe(7);
+    expect(values.length).toBe(12);
+    expect(Array.from({ length: 7 }, (_, row) => values.rowLabels(row).resource_id)).toEqual(['/', 'logs', 'Volume:v0', 'Volume:v1', 'Volume:v2', 'Volume:v3', 'Volume:v4']);
+    const columns = Array.from({ length: labeledColumnCount }, (_, c) => labeledColumnName(c));
+    const usage = columns.indexOf('filesystem/usage');
+    expect(Array.from({ length: 7 }, (_, row) => values.valueAt(row, usage))).toEqual([1, 2, 10, 11, 12, 33, 14]);
+    expect(values.get('filesystem/inodes', { resource_id: 'Volume:v4' })).toBe(104);
+    expect(values.get('filesystem/inodes', logs)).toBeUndefined();
+    expect(values.has('filesystem/inodes')).toBe(true);
+    const visited: string[] = [];
+    values.forEach((value, name, labels) => visited.push(`${name}@${labels.resource_id}=${value}`));
+    // Rows in order, each row's columns in catalogue order.
+    const inCatalogueOrder = ['filesystem/usage', 'filesystem/inodes'].sort((a, b) => columns.indexOf(a) - columns.indexOf(b));
+    const volumeValue = (name: string, i: number) => (name === 'filesystem/inodes' ? 100 + i : i === 3 ? 33 : 10 + i);
+    expect(visited).toEqual([
+      'filesystem/usage@/=1',
+      'filesystem/usage@logs=2',
+      ...volumes.flatMap((labels, i) => inCatalogueOrder.map((name) => `${name}@${labels.resource_id}=${volumeValue(name, i)}`)),
+    ]);
+  });
+
   it('overwrites one name under one label set, truncates integer metrics and keeps float ones', () => {
     const values = new LabeledValues();
     values.add('filesystem/usage', root, 1.9).add('filesystem/usage', root, 7.9);

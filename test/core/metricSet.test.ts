@@ -45,7 +45,15 @@ describe('metric sets', () => {
       scrapeTime: started,
       entityCreateTime: 0,
     });
-    same.entityCreateTime = started;
+    same.metricValues.set('cpu/usage', 6);
     expect(set).not.toEqual(same);
+    same.metricValues.set('cpu/usage', 5);
+    same.labeledMetrics.add('filesystem/usage', { resource_id: 'logs' }, 1);
+    expect(set).not.toEqual(same);
+    const timed = createMetricSet({ type: 'node', nodename: 'n1' }, { scrapeTime: started });
+    timed.metricValues.set('cpu/usage', 5);
+    timed.labeledMetrics.add('filesystem/usage', { resource_id: '/' }, 7);
+    timed.entityCreateTime = started;
+    expect(set).not.toEqual(timed);
   });
 });
