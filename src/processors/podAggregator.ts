@@ -94,17 +94,26 @@ export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptio
  * 150,000-pod batch allocates no object per pod.
  */
 class Targets {
-  private readonly index = new Map<MetricSet, number>();
+  /**
+   * Pod indexes by the pod set's `nodename`, then by set: one Map of every pod was rehashed whole
+   * each time it doubled, the last time at 131,072 pods a stall of ~46 ms with nothing else
+   * allowed to run (docs/benchmarks.md, P3); a node's Map stays small.
+   */
+  private readonly index = new Map<string, Map<MetricSet, number>>();
+  private count = 0;
   private ownColumns = new Uint8Array(1024 * metricColumnCount);
   /** By pod index, names outside the catalogue the pod carried (rare: custom metrics). */
   private readonly ownOthers = new Map<number, ReadonlySet<string>>();
 
   /** The index of `pod`, recording what it carries the first time. */
   indexOf(pod: MetricSet): number {
-    let at = this.index.get(pod);
+    const node = pod.labels[Label.NodeName] ?? '';
+    let onNode = this.index.get(node);
+    if (onNode === undefined) this.index.set(node, (onNode = new Map()));
+    let at = onNode.get(pod);
     if (at !== undefined) return at;
-    at = this.index.size;
-    this.index.set(pod, at);
+    at = this.count++;
+    onNode.set(pod, at);
     if ((at + 1) * metricColumnCount > this.ownColumns.length) {
       const grown = new Uint8Array(this.ownColumns.length * 2);
       grown.set(this.ownColumns);
