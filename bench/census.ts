@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { runToEnd } from '../src/core/slices.js';
 import type { DataBatch, MetricSet } from '../src/core/types.js';
+import { ShardedMap } from '../src/core/shardedMap.js';
 import { createProcessors } from '../src/processors/pipeline.js';
 import { renderSummary } from '../src/sim/kubelet/summary.js';
 import { decodeSummary } from '../src/sources/summary/decode.js';
@@ -30,7 +31,7 @@ const processors = createProcessors({ listers });
 
 function nextBatch(): DataBatch {
   const nowMs = clock.advance(minuteMs);
-  let batch: DataBatch = { timestamp: nowMs, metricSets: new Map<string, MetricSet>() };
+  let batch: DataBatch = { timestamp: nowMs, metricSets: new ShardedMap<MetricSet>() };
   for (const node of cluster.nodes) {
     const body = Buffer.from(renderSummary(cluster.sample(node, nowMs)));
     const decoded = decodeSummary(body, { nodeName: node.name, hostname: node.name, hostId: node.uid }, { nowMs });

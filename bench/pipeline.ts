@@ -19,6 +19,7 @@ import type { Steps } from '../src/core/slices.js';
 import type { DataBatch, MetricSet } from '../src/core/types.js';
 import { createProcessors } from '../src/processors/pipeline.js';
 import { renderSummary } from '../src/sim/kubelet/summary.js';
+import { ShardedMap } from '../src/core/shardedMap.js';
 import { decodeSummary } from '../src/sources/summary/decode.js';
 import { createModelStore } from '../src/store/modelStore.js';
 import { createBatchCluster } from './batchCluster.js';
@@ -74,7 +75,7 @@ function timed(work: () => void): number {
 
 for (let minute = 0; minute < batches; minute++) {
   const nowMs = clock.advance(minuteMs);
-  let batch: DataBatch = { timestamp: nowMs, metricSets: new Map<string, MetricSet>() };
+  let batch: DataBatch = { timestamp: nowMs, metricSets: new ShardedMap<MetricSet>() };
   let decodeMs = 0;
   let renderCpu = 0;
   const cpuBefore = process.cpuUsage();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ShardedMap } from '../../src/core/shardedMap.js';
 import { createSliceGate, eachInSteps, itemsPerStep, runInSlices, runToEnd, type Steps } from '../../src/core/slices.js';
 
 function* summing(values: number[]): Steps<number> {
@@ -24,8 +25,11 @@ describe('work in slices', () => {
     expect(await runInSlices(summing(values))).toBe(expected);
   });
 
-  it('visits a Map as for…of would, pausing the same way, even when visiting changes the Map', () => {
-    const build = () => new Map(Array.from({ length: itemsPerStep * 2 + 10 }, (_, i) => [`k${i}`, i] as const));
+  it.each([
+    ['a Map', (entries: Array<readonly [string, number]>) => new Map(entries)],
+    ['a sharded map (a batch)', (entries: Array<readonly [string, number]>) => new ShardedMap(entries)],
+  ])('visits %s as for…of would, pausing the same way, even when visiting changes it', (_, create) => {
+    const initial = Array.from({ length: itemsPerStep * 2 + 10 }, (_, i) => [`k${i}`, i] as const);
     // Deletes entries ahead and behind, overwrites some, and adds new ones while visiting.
     const mutate = (map: Map<string, number>, key: string, value: number) => {
       if (value % 7 === 0) map.delete(`k${value + 3}`);
@@ -35,11 +39,12 @@ describe('work in slices', () => {
       return `${key}=${value}`;
     };
     const expected: string[] = [];
-    const reference = build();
+    // The reference is always a Map, walked by for…of.
+    const reference = new Map(initial);
     for (const [key, value] of reference) expected.push(mutate(reference, key, value));
 
     const visited: string[] = [];
-    const map = build();
+    const map = create(initial);
     const steps = eachInSteps(map, (value, key) => visited.push(mutate(map, key, value)));
     let pauses = 0;
     while (!steps.next().done) pauses++;

@@ -5,11 +5,14 @@
  * the same metrics in any order (rows are grouped by label set, not kept in insertion order).
  * Without this, `toEqual` would compare the shared slab rows the values live in. A metric set
  * compares as the plain object of its labels, values and times (its times are accessors over its
- * row, not own properties), its values as a `Map` (a set is its own `metricValues`).
+ * row, not own properties), its values as a `Map` (a set is its own `metricValues`). A batch's
+ * {@link ShardedMap} equals a `Map` with the same entries (vitest would otherwise tell the two
+ * apart by their constructors).
  */
 import { expect } from 'vitest';
 import { LabeledValues } from '../../src/core/labeledValues.js';
 import { MetricValues } from '../../src/core/metricValues.js';
+import { ShardedMap } from '../../src/core/shardedMap.js';
 import { createMetricSet, type LabeledMetric, type MetricSet } from '../../src/core/types.js';
 
 const setPrototype: object = Object.getPrototypeOf(createMetricSet({}));
@@ -71,5 +74,13 @@ expect.addEqualityTesters([
     if (!isRowSet(a) && !isRowSet(b)) return undefined;
     // Through the caller's testers, so toMatchObject still compares a subset.
     return this.equals(isRowSet(a) ? plainSet(a) : a, isRowSet(b) ? plainSet(b) : b, customTesters);
+  },
+]);
+
+expect.addEqualityTesters([
+  function shardedMapEqual(a: unknown, b: unknown, customTesters): boolean | undefined {
+    if (!(a instanceof ShardedMap) && !(b instanceof ShardedMap)) return undefined;
+    const plain = (value: unknown) => (value instanceof ShardedMap ? new Map(value) : value);
+    return this.equals(plain(a), plain(b), customTesters);
   },
 ]);
