@@ -13,6 +13,7 @@ import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
+import { joinBatch } from './join.js';
 
 /** Options of {@link createNamespaceAggregator}. */
 export interface NamespaceAggregatorOptions {
@@ -53,7 +54,7 @@ export function createNamespaceAggregator({ onSkip = ignoreSkips }: NamespaceAgg
       }
       sumMetrics(pod, target, summedColumns);
     });
-    for (const [key, namespace] of created) batch.metricSets.set(key, namespace);
+    yield* joinBatch(batch, created);
     return batch;
   });
 }

@@ -18,6 +18,7 @@ import { ignoreSkips, type SkipListener } from './errors.js';
 import type { Processor } from './types.js';
 import { eachInSteps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
+import { joinBatch } from './join.js';
 
 /** Options of {@link createPodAggregator}. */
 export interface PodAggregatorOptions {
@@ -83,7 +84,7 @@ export function createPodAggregator({ onSkip = ignoreSkips }: PodAggregatorOptio
       }
       targets.add(container, pod, podIndex);
     });
-    for (const [key, createdPod] of created) batch.metricSets.set(key, createdPod);
+    yield* joinBatch(batch, created);
     return batch;
   });
 }

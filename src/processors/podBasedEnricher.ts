@@ -16,6 +16,7 @@ import type { LabelCopier } from './labelCopier.js';
 import type { PodLister, Processor } from './types.js';
 import { eachInSteps, itemsPerStep, type Steps } from '../core/slices.js';
 import { defineProcessor } from './define.js';
+import { joinBatch } from './join.js';
 
 /** Options of {@link createPodBasedEnricher}. */
 export interface PodBasedEnricherOptions {
@@ -154,7 +155,7 @@ export function createPodBasedEnricher({ podLister, labelCopier, onSkip = ignore
       addContainerStubs(enrichedPodSets[i]!, enrichedPods[i]!);
       if (i % itemsPerStep === itemsPerStep - 1) yield;
     }
-    for (const [key, metricSet] of created) batch.metricSets.set(key, metricSet);
+    yield* joinBatch(batch, created);
   }
 
   return defineProcessor(name, function* (batch) {

@@ -1,6 +1,7 @@
 import type { V1Job, V1OwnerReference, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { workloadKey } from '../../src/core/keys.js';
+import { itemsPerStep } from '../../src/core/slices.js';
 import type { ProcessorSkip } from '../../src/processors/errors.js';
 import { createWorkloadAggregator } from '../../src/processors/workloadAggregator.js';
 import { resolveWorkload } from '../../src/processors/workloadResolver.js';
@@ -150,5 +151,26 @@ describe('workload aggregator', () => {
     createWorkloadAggregator({ podLister: listers, ownerLister: listers, onSkip: (s) => skips.push(s) }).process(batch);
     expect(batch.metricSets.size).toBe(1);
     expect(skips).toEqual([{ processor: 'workload_aggregator', reason: 'pod_not_found', key: k }]);
+  });
+
+  it('adds its workload sets after the pass over the pods, at most a step of them between two yields', () => {
+    const count = itemsPerStep * 3 + 7;
+    const pods = Array.from({ length: count }, (_, i) => pod('batch', `job-${i}-x`, [owner('Job', `job-${i}`)]));
+    const listers = createListers({ pods });
+    const batch = batchOf(0, pods.map((p, i) => podEntry('batch', p.metadata!.name!, usage(i, i))));
+    const steps = createWorkloadAggregator({ podLister: listers, ownerLister: listers }).steps(batch);
+    const added: number[] = [];
+    let size = batch.metricSets.size;
+    for (let next = steps.next(); next.done !== true; next = steps.next()) {
+      added.push(batch.metricSets.size - size);
+      size = batch.metricSets.size;
+    }
+    added.push(batch.metricSets.size - size);
+    expect(batch.metricSets.size).toBe(count * 2);
+    expect(Math.max(...added)).toBeLessThanOrEqual(itemsPerStep);
+    // Nothing joins while the pods are still being read: the pass yields after each full step.
+    const fullPassSteps = Math.floor(count / itemsPerStep);
+    expect(added.slice(0, fullPassSteps)).toEqual(Array(fullPassSteps).fill(0));
+    expect(setAt(batch, workloadKey('batch', 'Job', `job-${count - 1}`)).metricValues.get('memory/usage')).toBe(count - 1);
   });
 });
