@@ -28,7 +28,8 @@
  * with the cycle's phase and the collections V8 reported inside it (S scavenge, M mark-compact,
  * I incremental marking step, with their ms); a gap with no collection listed was the main
  * thread's own work, or a collector step V8 does not report, which a profile of the same
- * cycles (`profileFrom`) tells apart.
+ * cycles tells apart: with `profileFrom` as well, the run ends with the functions the profiled
+ * cycles' gaps were spent in, by samples inside the gaps.
  *
  * @module
  */
@@ -73,6 +74,49 @@ const collectionLetter: Record<number, string> = {
   [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'M',
   [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'I',
 };
+
+/** The gaps of the profiled cycles, for {@link gapProfile}. */
+const profiledGaps: Array<{ start: number; duration: number }> = [];
+// V8 stamps profile samples with the monotonic clock in µs, as process.hrtime; performance.now()
+// counts from the process's time origin on the same clock.
+const hrOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * The functions the profiled cycles' gaps were spent in (self time of the samples inside them),
+ * and the gaps' share of all samples: what held the event loop when a request would have waited.
+ */
+function gapProfile(profile: CpuProfile): string[] {
+  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const windows = profiledGaps.map((gap) => [gap.start + hrOffsetMs, gap.start + gap.duration + hrOffsetMs] as const).sort((a, b) => a[0] - b[0]);
+  const counts = new Map<string, number>();
+  let inGaps = 0;
+  let at = profile.startTime;
+  let window = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    const ms = at / 1000;
+    while (window < windows.length && windows[window]![1] < ms) window++;
+    if (window === windows.length || windows[window]![0] > ms) continue;
+    const frame = frames.get(profile.samples[i]!)!;
+    // Frames of code tsx compiled carry no line (0); Node's own do.
+    const line = frame.lineNumber > 0 ? `:${frame.lineNumber + 1}` : '';
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\/(src|bench|node_modules)\//, '$1/')}${line}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    inGaps++;
+  }
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  return [
+    `samples in the ${profiledGaps.length} gaps: ${inGaps} of ${profile.samples.length}; self samples by function:`,
+    ...top.map(([name, count]) => `  ${String(count).padStart(6)} ${((100 * count) / Math.max(1, inGaps)).toFixed(1).padStart(5)} %  ${name}`),
+  ];
+}
 
 /** Prints the cycle's gaps with their phase and the collections inside them. */
 function printGaps(cycleStart: number, scrapeMs: number, processMs: number): void {
@@ -150,6 +194,7 @@ for (let cycle = 0; cycle < cycles; cycle++) {
       `GC pauses ${Math.round(gcMs)} ms, loop max ${Math.round(loop.max / 1e6)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );
   printGaps(wallBefore, report?.scrapeMs ?? 0, report?.processMs ?? 0);
+  if (cycle >= profileFrom) profiledGaps.push(...gaps);
   startMs += minuteMs;
   const gc = (globalThis as { gc?: () => void }).gc;
   const gcEvery = Number(process.env['GC_EVERY'] ?? 0);
@@ -164,6 +209,7 @@ if (cycles > profileFrom) {
   const file = `bench/results/inprocess-${nodes}.${allocations ? 'heapprofile' : 'cpuprofile'}`;
   writeFileSync(file, JSON.stringify(profile));
   console.log(`${allocations ? 'allocations' : 'profile'} of cycles ${profileFrom}–${cycles - 1}: ${file}`);
+  if (!allocations && gapMs > 0) console.log(gapProfile(profile as CpuProfile).join('\n'));
 }
 await app.stop();
 stopSim();
