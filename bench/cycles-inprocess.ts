@@ -5,7 +5,7 @@
  * side (run each from its own git worktree, one after the other). Timings are printed, never
  * asserted.
  *
- * Run: `[SIM_NICE=N] [GAPS=ms] node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m] [profileFrom]`
+ * Run: `[SIM_NICE=N] [GAPS=ms] [PAUSE=ms] node [--trace-gc] [--max-semi-space-size=N] --import tsx bench/cycles-inprocess.ts [nodes=1000] [cycles=8] [retention=15m] [profileFrom]`
  *
  * Heapgraph flags beyond the source's go in `BENCH_FLAGS` (space-separated), e.g.
  * `BENCH_FLAGS=--disable_metric_sink`. "loop max" is the main thread's longest event-loop delay
@@ -21,6 +21,10 @@
  *
  * A short retention (e.g. `4m`) fills the window after that many cycles, so the steady state
  * (the store reusing its slot arrays) is reached in a short run.
+ *
+ * `PAUSE=ms` idles that long after each cycle, as Heapgraph does between cycles 60 s apart and as
+ * the benchmark's driver does (`bench/server/cycles.ts`): the full collection Heapgraph starts once
+ * a batch is stored then runs there. CPU, loop max and gaps count the pause; wall time does not.
  *
  * `SIM_NICE=N` runs the simulator at niceness N, so Heapgraph has the cores whenever it can run
  * (as where the kubelets are other machines). `GAPS=ms` lists, after each cycle, every stretch
@@ -60,6 +64,7 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 
 const gapMs = Number(process.env['GAPS'] ?? 0);
+const pauseMs = Number(process.env['PAUSE'] ?? 0);
 const gaps: Array<{ start: number; duration: number }> = [];
 if (gapMs > 0) {
   let last = performance.now();
@@ -184,12 +189,14 @@ for (let cycle = 0; cycle < cycles; cycle++) {
   const wallBefore = performance.now();
   const report = await app.manager.housekeep({ startMs, endMs: startMs + minuteMs });
   await app.sinks.idle();
+  const wallMs = performance.now() - wallBefore;
+  if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const cpu = process.cpuUsage(cpuBefore);
   loop.disable();
   const memory = process.memoryUsage();
   const failed = report?.statuses.filter((s) => s.outcome !== 'ok').length ?? nodes;
   console.log(
-    `cycle ${cycle}: wall ${Math.round(performance.now() - wallBefore)} ms, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (system ${(cpu.system / 1e6).toFixed(2)}), ` +
+    `cycle ${cycle}: wall ${Math.round(wallMs)} ms, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (system ${(cpu.system / 1e6).toFixed(2)}), ` +
       `scrape ${Math.round(report?.scrapeMs ?? 0)} ms, processors ${Math.round(report?.processMs ?? 0)} ms, sets ${report?.sets ?? 0}, failed ${failed}, ` +
       `GC pauses ${Math.round(gcMs)} ms, loop max ${Math.round(loop.max / 1e6)} ms, heap used ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, RSS ${mib(memory.rss)} MiB`,
   );

@@ -148,6 +148,8 @@ export interface BenchResults {
   nodeFlags?: string[];
   /** Niceness of the simulator process (absent in results saved before it was recorded: 0). */
   simNice?: number;
+  /** Idle ms after each driven cycle (absent in results saved before there was one: cycles back to back). */
+  cyclePauseMs?: number;
   mode: 'quick' | 'full' | 'custom';
   startedAt: string;
   durationS: number;

@@ -17,6 +17,7 @@ import { benchUsage, parseBenchArgs } from './options.js';
 import { writeReport } from './report/index.js';
 import type { BenchResults, SizeResult } from './results.js';
 import { runSize } from './scenario.js';
+import { cyclePauseMs } from './server/cycles.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   let options;
@@ -45,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
     nodeFlags: [...options.nodeFlags],
     simNice: options.simNice,
+    cyclePauseMs,
     mode: options.mode,
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,

@@ -1,7 +1,7 @@
 /**
  * P3: latency of a single-pod GraphQL query and a single-pod REST query, sent from a separate
  * process at a fixed rate, first while Heapgraph is idle and then while housekeeping cycles run
- * back to back; plus the Heapgraph process's own event-loop delay during those cycles.
+ * (each with the driver's pause after it); plus the Heapgraph process's own event-loop delay during those cycles.
  *
  * @module
  */

@@ -32,7 +32,7 @@ export function p1Cycles(run: SizeResult) {
   return run.cycles.filter((c) => wanted.has(c.index));
 }
 
-/** Cycles with the window already full: the P3 cycles (back to back, under the latency probe). */
+/** Cycles with the window already full: the P3 cycles (under the latency probe). */
 export function fullWindowCycles(run: SizeResult) {
   return run.cycles.filter((c) => c.phase === 'responsiveness');
 }

@@ -41,6 +41,7 @@ export function renderResults(results: BenchResults): string {
         ['machine', `${m.cpus} CPUs (\`nproc\`), ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB, ${m.platform}, kernel ${m.kernel}, \`ulimit -n\` ${m.ulimitNofile}`],
         ['Node', m.node],
         ['Heapgraph process flags', results.nodeFlags === undefined ? 'not recorded (the shipped ones then)' : results.nodeFlags.length === 0 ? "none (Node's defaults)" : results.nodeFlags.map((flag) => `\`${flag}\``).join(' ')],
+        ['between cycles', results.cyclePauseMs === undefined ? 'none (cycles back to back)' : `${results.cyclePauseMs / 1000} s idle after each cycle, counted in its CPU (the full collection a stored batch starts runs there)`],
         ['simulator process', results.simNice ? `niceness ${results.simNice} (\`--sim-nice\`): Heapgraph has the cores whenever it can run` : 'same priority as Heapgraph'],
         ['load average at start', `${m.loadAverage.map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)${m.loadAverage[0]! > 0.5 ? ' — **other work was running on the machine; figures are pessimistic**' : ''}`],
         ['sizes', groups.map((g) => `${num(g.nodes)} nodes × ${g.runs[0]!.podsPerNode} pods (${num(g.runs[0]!.pods)} pods seen), ${g.runs.length} run${g.runs.length > 1 ? 's' : ''}`).join('; ')],

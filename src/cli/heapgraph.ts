@@ -27,6 +27,7 @@ import { createLiveFeed, type LiveFeed } from '../sinks/liveFeed.js';
 import { createLogSink } from '../sinks/log.js';
 import { createSinkManager, type SinkManager } from '../sinks/manager.js';
 import { createMetricSink } from '../sinks/metric.js';
+import { startFullCollection } from '../core/collectionHint.js';
 import type { ExportListener, Sink } from '../sinks/types.js';
 import { createKubeletClient } from '../sources/kubelet/client.js';
 import { createKubeletSourceManager, type KubeletSourceManager } from '../sources/kubelet/manager.js';
@@ -66,7 +67,12 @@ async function resolveKubeSource(config: HeapgraphConfig): Promise<{ kube: KubeS
 }
 
 function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, feed: LiveFeed, metrics: SelfMetrics, logger: Logger): Sink[] {
-  const sinks: Sink[] = store ? [createMetricSink(store, (batch) => feed.publish(batch))] : [];
+  // Once a batch is stored the one before it is garbage: collect it now, between cycles.
+  const onStored = (batch: DataBatch): void => {
+    feed.publish(batch);
+    startFullCollection();
+  };
+  const sinks: Sink[] = store ? [createMetricSink(store, onStored)] : [];
   for (const spec of config.sinks) {
     switch (spec.kind) {
       case 'log':
