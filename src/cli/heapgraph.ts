@@ -27,7 +27,7 @@ import { createLiveFeed, type LiveFeed } from '../sinks/liveFeed.js';
 import { createLogSink } from '../sinks/log.js';
 import { createSinkManager, type SinkManager } from '../sinks/manager.js';
 import { createMetricSink } from '../sinks/metric.js';
-import { startFullCollection } from '../core/collectionHint.js';
+import { scheduleFullCollection } from '../core/collectionHint.js';
 import type { ExportListener, Sink } from '../sinks/types.js';
 import { createKubeletClient } from '../sources/kubelet/client.js';
 import { createKubeletSourceManager, type KubeletSourceManager } from '../sources/kubelet/manager.js';
@@ -67,10 +67,10 @@ async function resolveKubeSource(config: HeapgraphConfig): Promise<{ kube: KubeS
 }
 
 function createSinks(config: HeapgraphConfig, store: ModelStore | undefined, feed: LiveFeed, metrics: SelfMetrics, logger: Logger): Sink[] {
-  // Once a batch is stored the one before it is garbage: collect it now, between cycles.
+  // Once a batch is stored the one before it is garbage: collect it between cycles.
   const onStored = (batch: DataBatch): void => {
     feed.publish(batch);
-    startFullCollection();
+    scheduleFullCollection();
   };
   const sinks: Sink[] = store ? [createMetricSink(store, onStored)] : [];
   for (const spec of config.sinks) {

@@ -1,5 +1,5 @@
 /**
- * Starts V8's full garbage collection once a batch is stored, between housekeeping cycles,
+ * Starts V8's full garbage collection shortly after a batch is stored, between housekeeping cycles,
  * instead of letting the next cycle's allocations start it in the middle of that cycle.
  *
  * Why: a metric set's values live in slabs (`rows.ts`) that are reused once a full collection
@@ -7,7 +7,7 @@
  * V8, the full collection came once per cycle at 5,000 nodes, started by the next cycle's fresh
  * slabs (V8 starts one when array buffers grow ~64 MiB past their level at the last); its marking
  * then took 320–560 ms of the main thread while the scrape allocated, most of what API requests
- * waited for during a cycle. Started when the batch is stored, it marks while the process idles
+ * waited for during a cycle. Started just after the batch is stored, it marks while the process idles
  * until the next cycle, and frees the old batch's slabs before the next decode needs them, so the
  * next cycle allocates none fresh and starts no collection of its own. Measured with
  * `bench/cycles-inprocess.ts` (docs/benchmarks.md, P1 and P3).
@@ -28,6 +28,14 @@
  */
 export const hintBytes = 96 * 1024 * 1024;
 
+/**
+ * How long after a batch is stored the collection starts, ms: after the live feed has reached its
+ * subscribers (≤ 300 ms to 10,000 of them at 5,000 nodes, benchmarks.md P5), whose sends a marking
+ * heap slowed (the fan-out took 886 ms and 1.9 CPU-s a batch with the collection started at once),
+ * and long before the next cycle.
+ */
+export const afterStoredMs = 500;
+
 // Written and cleared so that the allocation is not optimised away.
 let hint: ArrayBuffer | undefined;
 
@@ -35,4 +43,9 @@ let hint: ArrayBuffer | undefined;
 export function startFullCollection(): void {
   hint = new ArrayBuffer(hintBytes);
   hint = undefined;
+}
+
+/** Starts a full collection {@link afterStoredMs} from now; the timer does not keep the process alive. */
+export function scheduleFullCollection(): void {
+  setTimeout(startFullCollection, afterStoredMs).unref();
 }

@@ -1,10 +1,11 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { hintBytes, startFullCollection } from '../../src/core/collectionHint.js';
+import { afterStoredMs, hintBytes, scheduleFullCollection, startFullCollection } from '../../src/core/collectionHint.js';
 
 interface Collection {
   kind: number;
   flags: number;
+  startTime: number;
 }
 
 /** Resolves with the collections V8 reports within `ms` of calling `start`. */
@@ -12,7 +13,7 @@ function collectionsWithin(ms: number, start: () => void): Promise<Collection[]>
   return new Promise((resolve) => {
     const seen: Collection[] = [];
     const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) seen.push(entry.detail as Collection);
+      for (const entry of list.getEntries()) seen.push({ ...(entry.detail as Omit<Collection, 'startTime'>), startTime: entry.startTime });
     });
     observer.observe({ entryTypes: ['gc'] });
     start();
@@ -40,6 +41,24 @@ describe('startFullCollection', () => {
       expect(full.some((c) => (c.flags & constants.NODE_PERFORMANCE_GC_FLAGS_ALL_EXTERNAL_MEMORY) !== 0)).toBe(true);
       // It starts marking; it does not mark the heap in the call.
       expect(callMs).toBeLessThan(50);
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+
+  it('schedules the collection afterStoredMs later', async () => {
+    const ticker = setInterval(() => undefined, 5);
+    try {
+      let calledAt = 0;
+      const collections = await collectionsWithin(afterStoredMs + 3_000, () => {
+        calledAt = performance.now();
+        scheduleFullCollection();
+      });
+      const hinted = collections.filter(
+        (c) => c.kind === constants.NODE_PERFORMANCE_GC_MAJOR && (c.flags & constants.NODE_PERFORMANCE_GC_FLAGS_ALL_EXTERNAL_MEMORY) !== 0,
+      );
+      expect(hinted.length).toBeGreaterThan(0);
+      expect(hinted[0]!.startTime - calledAt).toBeGreaterThanOrEqual(afterStoredMs);
     } finally {
       clearInterval(ticker);
     }
