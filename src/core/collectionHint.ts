@@ -41,7 +41,11 @@ let hint: ArrayBuffer | undefined;
 
 /** Asks V8 to start a full collection now (incrementally, mostly off the main thread). */
 export function startFullCollection(): void {
-  hint = new ArrayBuffer(hintBytes);
+  try {
+    hint = new ArrayBuffer(hintBytes);
+  } catch {
+    // Address space refused (a 32-bit or tightly limited host): only the hint is lost.
+  }
   hint = undefined;
 }
 
