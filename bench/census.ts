@@ -10,10 +10,6 @@
  *
  * @module
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
 import { runToEnd } from '../src/core/slices.js';
 import type { DataBatch, MetricSet } from '../src/core/types.js';
 import { ShardedMap } from '../src/core/shardedMap.js';
@@ -21,6 +17,7 @@ import { createProcessors } from '../src/processors/pipeline.js';
 import { renderSummary } from '../src/sim/kubelet/summary.js';
 import { decodeSummary } from '../src/sources/summary/decode.js';
 import { createBatchCluster } from './batchCluster.js';
+import { heapGrowth, heapKinds } from './heapKinds.js';
 
 const nodes = Number(process.argv[2] ?? 200);
 const top = Number(process.argv[3] ?? 16);
@@ -43,44 +40,14 @@ function nextBatch(): DataBatch {
 
 // Three batches first: the key memo, label caches and compiled code reach their steady state.
 const held = [nextBatch(), nextBatch(), nextBatch()];
-const before = writeHeapSnapshot(join(tmpdir(), `census-before-${process.pid}.heapsnapshot`));
+const before = heapKinds('census-before');
 held.push(nextBatch());
-const after = writeHeapSnapshot(join(tmpdir(), `census-after-${process.pid}.heapsnapshot`));
+const after = heapKinds('census-after');
 const sets = held.at(-1)!.metricSets.size;
 
-interface Kind {
-  count: number;
-  bytes: number;
-}
-
-/** Objects and self bytes by `type:constructor` (strings by type only). */
-function kindsOf(file: string): Map<string, Kind> {
-  const snapshot = JSON.parse(readFileSync(file, 'utf8'));
-  rmSync(file);
-  const fields: string[] = snapshot.snapshot.meta.node_fields;
-  const types: string[] = snapshot.snapshot.meta.node_types[0];
-  const { nodes: cells, strings } = snapshot as { nodes: number[]; strings: string[] };
-  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field)) as [number, number, number];
-  const kinds = new Map<string, Kind>();
-  for (let at = 0; at < cells.length; at += fields.length) {
-    const type = types[cells[at + typeAt]!]!;
-    const named = type === 'object' || type === 'array' || type === 'hidden' || type === 'native';
-    const key = named ? `${type}:${strings[cells[at + nameAt]!]!.slice(0, 60)}` : type;
-    const kind = kinds.get(key) ?? { count: 0, bytes: 0 };
-    kind.count++;
-    kind.bytes += cells[at + sizeAt]!;
-    kinds.set(key, kind);
-  }
-  return kinds;
-}
-
-const was = kindsOf(before);
-const rows = [...kindsOf(after)]
-  .map(([key, { count, bytes }]) => ({ key, count: count - (was.get(key)?.count ?? 0), bytes: bytes - (was.get(key)?.bytes ?? 0) }))
-  .filter((row) => row.bytes > 0)
-  .sort((a, b) => b.bytes - a.bytes);
-const heap = rows.filter((row) => !row.key.startsWith('native:')).reduce((sum, row) => sum + row.bytes, 0);
-const objects = rows.filter((row) => !row.key.startsWith('native:')).reduce((sum, row) => sum + row.count, 0);
+const rows = heapGrowth(before, after);
+const heap = rows.reduce((sum, row) => sum + row.bytes, 0);
+const objects = rows.reduce((sum, row) => sum + row.count, 0);
 console.log(`${nodes} nodes, ${sets} sets: the batch keeps ${(heap / sets).toFixed(0)} B and ${(objects / sets).toFixed(2)} objects per set on the JS heap`);
 console.log('objects/set   bytes/set   kind');
 for (const row of rows.slice(0, top)) {
