@@ -17,7 +17,9 @@
  * `ALLOC_PROFILE=1` it samples allocations instead (every 64 KiB, objects the collector freed
  * included) into `bench/results/inprocess-<nodes>.heapprofile`: where the garbage comes from.
  * With `--expose-gc` and `GC_EVERY=N`, every Nth cycle is followed by a forced full collection
- * and the heap then in use is printed: whether anything grows over a long run.
+ * and the heap then in use is printed, with the collection's wall and CPU time: whether anything grows
+ * over a long run, and what marking everything live costs (the first such collection, before
+ * cycle 0, marks the informer caches and little else).
  *
  * A short retention (e.g. `4m`) fills the window after that many cycles, so the steady state
  * (the store reusing its slot arrays) is reached in a short run.
@@ -162,6 +164,25 @@ const app = await runHeapgraph(parsed.config, silentLogger());
 // Cycles are driven below; Heapgraph's own hourly timer would add one at the top of the hour.
 await app.manager.stop();
 
+/**
+ * A forced full collection, with what it cost: its wall and CPU time are a full collection's
+ * marking of everything then live (the collector's helper threads count in the CPU).
+ */
+function forcedCollection(gc: () => void, when: string): void {
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  gc();
+  const wallMs = performance.now() - wallBefore;
+  const cpu = process.cpuUsage(cpuBefore);
+  const after = process.memoryUsage();
+  console.log(
+    `${when}, forced GC: ${Math.round(wallMs)} ms wall, ${Math.round((cpu.user + cpu.system) / 1e3)} ms CPU; ` +
+      `heap used ${mib(after.heapUsed)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, RSS ${mib(after.rss)} MiB`,
+  );
+}
+const forceGc = (globalThis as { gc?: () => void }).gc;
+if (forceGc && Number(process.env['GC_EVERY'] ?? 0) > 0) forcedCollection(forceGc, 'before cycle 0 (the informer caches)');
+
 // Synthetic windows 60 s apart, ending in the past, as the benchmark drives them.
 let startMs = Math.floor(Date.now() / minuteMs) * minuteMs - cycles * minuteMs;
 const inspector = new Session();
@@ -203,13 +224,8 @@ for (let cycle = 0; cycle < cycles; cycle++) {
   printGaps(wallBefore, report?.scrapeMs ?? 0, report?.processMs ?? 0);
   if (cycle >= profileFrom) profiledGaps.push(...gaps);
   startMs += minuteMs;
-  const gc = (globalThis as { gc?: () => void }).gc;
   const gcEvery = Number(process.env['GC_EVERY'] ?? 0);
-  if (gc && gcEvery > 0 && (cycle + 1) % gcEvery === 0) {
-    gc();
-    const after = process.memoryUsage();
-    console.log(`after cycle ${cycle}, forced GC: heap used ${mib(after.heapUsed)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, RSS ${mib(after.rss)} MiB`);
-  }
+  if (forceGc && gcEvery > 0 && (cycle + 1) % gcEvery === 0) forcedCollection(forceGc, `after cycle ${cycle}`);
 }
 if (cycles > profileFrom) {
   const { profile } = allocations ? await inspector.post('HeapProfiler.stopSampling') : await inspector.post('Profiler.stop');
