@@ -181,7 +181,8 @@ function forcedCollection(gc: () => void, when: string): void {
   );
 }
 const forceGc = (globalThis as { gc?: () => void }).gc;
-if (forceGc && Number(process.env['GC_EVERY'] ?? 0) > 0) forcedCollection(forceGc, 'before cycle 0 (the informer caches)');
+const gcEvery = Number(process.env['GC_EVERY'] ?? 0);
+if (forceGc && gcEvery > 0) forcedCollection(forceGc, 'before cycle 0 (the informer caches)');
 
 // Synthetic windows 60 s apart, ending in the past, as the benchmark drives them.
 let startMs = Math.floor(Date.now() / minuteMs) * minuteMs - cycles * minuteMs;
@@ -224,7 +225,6 @@ for (let cycle = 0; cycle < cycles; cycle++) {
   printGaps(wallBefore, report?.scrapeMs ?? 0, report?.processMs ?? 0);
   if (cycle >= profileFrom) profiledGaps.push(...gaps);
   startMs += minuteMs;
-  const gcEvery = Number(process.env['GC_EVERY'] ?? 0);
   if (forceGc && gcEvery > 0 && (cycle + 1) % gcEvery === 0) forcedCollection(forceGc, `after cycle ${cycle}`);
 }
 if (cycles > profileFrom) {
